@@ -1,0 +1,1 @@
+"""The CRM suite's common library: what every service needs, nothing service-specific."""

@@ -1,0 +1,54 @@
+"""The command line every service shares: `python -m crm_<service> migrate|serve|…`."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Callable, Mapping
+
+from crm_shared import logs, migrations
+from crm_shared.config import Settings
+
+
+def serve(settings: Settings, app_factory: str) -> None:
+    """Replace this process with gunicorn serving the app factory (workers made after fork)."""
+    embedded = settings.database_url.startswith("sqlite")
+    workers = os.environ.get("CRM_WEB_WORKERS") or str(1 if embedded else os.cpu_count() or 2)
+    threads = os.environ.get("CRM_WEB_THREADS") or "4"
+    host = os.environ.get("CRM_BIND_HOST", "127.0.0.1")
+    argv = [
+        sys.executable, "-m", "gunicorn",
+        "--bind", f"{host}:{settings.port}",
+        "--workers", workers,
+        "--threads", threads,
+        "--worker-class", "gthread" if int(threads) > 1 else "sync",
+        "--graceful-timeout", "5",
+        "--timeout", "120",
+        "--keep-alive", "30",
+        "--log-level", "warning",
+        app_factory,
+    ]
+    os.execv(sys.executable, argv)
+
+
+def service_main(
+    service: str,
+    *,
+    app_factory: str,
+    migrations_location: str,
+    commands: Mapping[str, Callable[[Settings], None]] | None = None,
+    argv: list[str] | None = None,
+) -> None:
+    """Run one of a service's commands: migrate, serve, or a service-specific one."""
+    extra = dict(commands or {})
+    parser = argparse.ArgumentParser(prog=f"crm-{service}")
+    parser.add_argument("command", choices=["migrate", "serve", *extra])
+    args = parser.parse_args(argv)
+    logs.configure(service)
+    settings = Settings.from_env(service)
+    if args.command == "migrate":
+        migrations.upgrade(settings.database_url, migrations_location, service)
+    elif args.command == "serve":
+        serve(settings, app_factory)
+    else:
+        extra[args.command](settings)

@@ -1,0 +1,231 @@
+"""The consumer loop: decode, handle in a local transaction with a tracking row, commit, ack."""
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Protocol, Sequence
+
+import sqlalchemy as sa
+from kombu import Connection, Consumer, Message, Producer
+from sqlalchemy.engine import Engine
+
+from crm_shared import inbox
+from crm_shared.envelope import CloudEvent, InvalidEvent, parse
+from crm_shared.topology import ConsumerQueue, declare_all, default_exchange
+
+log = logging.getLogger(__name__)
+
+#: errors that say "the database is unreachable right now", not "this message is bad"
+TRANSIENT_DB_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
+
+
+class EventHandler(Protocol):
+    """Apply events to the consumer's store inside the transaction it is given."""
+
+    def __call__(self, connection: sa.Connection, events: Sequence[CloudEvent]) -> None: ...
+
+
+@dataclass
+class _Delivery:
+    message: Message
+    event: CloudEvent
+
+
+@dataclass(frozen=True)
+class ConsumerSettings:
+    """How a consumer batches, retries and gives up."""
+
+    prefetch: int = 200
+    batch_size: int = 100
+    max_wait: float = 0.02
+    retry_delays: tuple[float, ...] = (0.1, 0.5, 2.0)
+
+
+class EventConsumer:
+    """Consume one queue into a local store with an exactly-once effect.
+
+    Messages are handled in batches: one transaction inserts the tracking rows and the
+    effect of every new event, commits, and only then are the messages acknowledged. A
+    crash before the ack redelivers them; the tracking rows turn the repeat into a no-op.
+    A message that can never be processed goes to the dead-letter queue with the error in
+    its headers instead of blocking the queue.
+    """
+
+    def __init__(
+        self,
+        *,
+        queue: ConsumerQueue,
+        engine: Engine,
+        inbox_table: sa.Table,
+        handler: EventHandler,
+        connection_factory: Callable[[], Connection],
+        settings: ConsumerSettings = ConsumerSettings(),
+    ) -> None:
+        self.queue = queue
+        self.engine = engine
+        self.inbox_table = inbox_table
+        self.handler = handler
+        self.connection_factory = connection_factory
+        self.settings = settings
+        self._buffer: list[_Delivery] = []
+        self._producer: Producer | None = None
+        self._multiple_ack = False
+
+    def run(self, stop: threading.Event) -> None:
+        """Consume until `stop` is set, reconnecting after broker failures."""
+        backoff = 0.5
+        while not stop.is_set():
+            try:
+                self._consume(stop)
+                backoff = 0.5
+            except Exception as exc:  # broker connection errors of either transport
+                # In-flight delivery tags die with the channel; the broker redelivers those
+                # messages and the tracking rows absorb any that were already committed.
+                self._buffer.clear()
+                log.warning("consumer connection lost, reconnecting in %.1fs: %r", backoff, exc)
+                stop.wait(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    def _consume(self, stop: threading.Event) -> None:
+        with self.connection_factory() as connection:
+            connection.connect()
+            channel = connection.channel()
+            declare_all(channel)
+            self._producer = Producer(channel)
+            self._multiple_ack = connection.transport.driver_type == "amqp"
+            consumer = Consumer(
+                channel,
+                queues=[self.queue.queue()],
+                on_message=self._on_message,
+                prefetch_count=self.settings.prefetch,
+            )
+            with consumer:
+                log.info("consuming", extra={"queue": self.queue.name})
+                self._drain(connection, stop)
+
+    def _drain(self, connection: Connection, stop: threading.Event) -> None:
+        oldest = 0.0
+        while not stop.is_set():
+            timeout = self.settings.max_wait if self._buffer else 1.0
+            try:
+                connection.drain_events(timeout=timeout)
+            except socket.timeout:
+                connection.heartbeat_check()
+            if self._buffer and not oldest:
+                oldest = time.monotonic()
+            if self._buffer and (
+                len(self._buffer) >= self.settings.batch_size
+                or time.monotonic() - oldest >= self.settings.max_wait
+            ):
+                self._flush(stop)
+                oldest = 0.0
+        if self._buffer:
+            self._flush(stop)
+
+    def _on_message(self, message: Message) -> None:
+        try:
+            event = parse(message.body)
+        except InvalidEvent as exc:
+            self._dead_letter(message, exc)
+            return
+        self._buffer.append(_Delivery(message, event))
+
+    def _flush(self, stop: threading.Event) -> None:
+        batch, self._buffer = self._buffer, []
+        try:
+            self._commit_with_db_retries([d.event for d in batch], stop)
+        except _Stopped:
+            return  # not acked: redelivered to whoever consumes next
+        except Exception:
+            # One bad event must not hold back the others: redo them one at a time.
+            log.warning("batch of %d failed, isolating the failing events", len(batch), exc_info=True)
+            for delivery in batch:
+                self._process_single(delivery, stop)
+            return
+        self._ack(batch)
+
+    def _process_single(self, delivery: _Delivery, stop: threading.Event) -> None:
+        for attempt, delay in enumerate((*self.settings.retry_delays, None)):
+            try:
+                self._commit_with_db_retries([delivery.event], stop)
+            except _Stopped:
+                return
+            except InvalidEvent as exc:
+                self._dead_letter(delivery.message, exc)
+                return
+            except Exception as exc:
+                if delay is None:
+                    self._dead_letter(delivery.message, exc)
+                    return
+                log.warning("event %s failed (attempt %d), retrying", delivery.event.id, attempt + 1)
+                stop.wait(delay)
+            else:
+                self._ack([delivery])
+                return
+
+    def _commit_with_db_retries(self, events: list[CloudEvent], stop: threading.Event) -> None:
+        backoff = 0.2
+        while True:
+            try:
+                self._commit(events)
+                return
+            except TRANSIENT_DB_ERRORS as exc:
+                # The database is down, not the message bad: hold the messages (unacked)
+                # and wait for it, however long, rather than dead-lettering good events.
+                if stop.is_set():
+                    raise _Stopped() from exc
+                log.warning("database unavailable, retrying in %.1fs: %s", backoff, exc)
+                stop.wait(backoff)
+                backoff = min(backoff * 2, 5.0)
+
+    def _commit(self, events: list[CloudEvent]) -> None:
+        with self.engine.begin() as connection:
+            new_ids = inbox.claim(connection, self.inbox_table, self.queue.name, [e.id for e in events])
+            seen: set[str] = set()
+            fresh = []
+            for event in events:
+                if event.id in new_ids and event.id not in seen:
+                    seen.add(event.id)
+                    fresh.append(event)
+            if fresh:
+                self.handler(connection, fresh)
+
+    def _ack(self, batch: list[_Delivery]) -> None:
+        if self._multiple_ack:
+            # one frame acknowledges every outstanding delivery up to the last of the batch
+            batch[-1].message.ack(multiple=True)
+            return
+        for delivery in batch:
+            delivery.message.ack()
+
+    def _dead_letter(self, message: Message, error: BaseException) -> None:
+        assert self._producer is not None
+        headers = dict(message.headers or {})
+        headers.update(
+            {
+                "x-error": f"{type(error).__name__}: {error}"[:1000],
+                "x-consumer": self.queue.name,
+                "x-original-routing-key": message.delivery_info.get("routing_key", ""),
+                "x-original-exchange": message.delivery_info.get("exchange", ""),
+            }
+        )
+        body = message.body
+        self._producer.publish(
+            body,
+            exchange=default_exchange,
+            routing_key=self.queue.dead_letter_name,
+            headers=headers,
+            content_type=message.content_type or "application/octet-stream",
+            content_encoding=message.content_encoding or "binary",
+            delivery_mode=2,
+            retry=False,
+        )
+        message.ack()
+        log.error("dead-lettered a message", extra={"queue": self.queue.dead_letter_name, "error": headers["x-error"]})
+
+
+class _Stopped(Exception):
+    """Stopping while the database is unavailable: leave the messages unacknowledged."""

@@ -1,0 +1,64 @@
+"""The transactional outbox: events written in the same transaction as the change they describe."""
+from __future__ import annotations
+
+from typing import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from crm_shared.envelope import CloudEvent
+from crm_shared.types import UTCDateTime, utcnow
+
+#: sequence-backed id on PostgreSQL, rowid alias on SQLite
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def outbox_columns() -> list[sa.Column]:
+    """Return fresh column objects of the outbox table (for the table and for migrations)."""
+    return [
+        sa.Column("id", BigId, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("routing_key", sa.String(200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("published_at", UTCDateTime(), nullable=True),
+    ]
+
+
+def outbox_table(metadata: sa.MetaData) -> sa.Table:
+    """Define the outbox table on a service's metadata."""
+    table = sa.Table("outbox", metadata, *outbox_columns())
+    sa.Index(
+        "ix_outbox_unpublished",
+        table.c.id,
+        postgresql_where=table.c.published_at.is_(None),
+        sqlite_where=table.c.published_at.is_(None),
+    )
+    return table
+
+
+def notify_channel(service: str) -> str:
+    """Return the PostgreSQL NOTIFY channel that wakes the service's relay."""
+    return f"outbox_{service}"
+
+
+def append(connection: Connection, table: sa.Table, events: Iterable[CloudEvent], service: str) -> None:
+    """Insert events into the outbox inside the caller's transaction.
+
+    On PostgreSQL a NOTIFY is sent in the same transaction: it is delivered only at
+    commit, so the relay wakes exactly when the rows become visible to it.
+    """
+    rows = [
+        {
+            "event_id": event.id,
+            "routing_key": event.type,
+            "body": event.to_json(),
+            "created_at": utcnow(),
+        }
+        for event in events
+    ]
+    if not rows:
+        return
+    connection.execute(table.insert(), rows)
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_notify(:channel, '')"), {"channel": notify_channel(service)})

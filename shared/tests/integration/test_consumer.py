@@ -1,0 +1,105 @@
+"""The consumer commits before it acks, applies each event once, and dead-letters poison."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+from typing import Iterator, Sequence
+
+import pytest
+import sqlalchemy as sa
+from kombu import Connection, Exchange, Producer
+
+from crm_shared import db
+from crm_shared.consumer import ConsumerSettings, EventConsumer
+from crm_shared.envelope import Actor, CloudEvent, InvalidEvent, wrap
+from crm_shared.events import ObjectChanged
+from crm_shared.inbox import inbox_table
+from crm_shared.publisher import ConfirmingPublisher, OutgoingMessage
+from crm_shared.testing.fixtures import wait_until
+from crm_shared.topology import AUDIT, declare_all
+
+pytestmark = pytest.mark.integration
+
+metadata = sa.MetaData()
+inbox = inbox_table(metadata)
+effects = sa.Table("effects", metadata, sa.Column("event_id", sa.String(36)), sa.Column("subject", sa.String(50)))
+
+
+def handler(connection: sa.Connection, events: Sequence[CloudEvent]) -> None:
+    for event in events:
+        if event.data.get("operation") == "explode":
+            raise RuntimeError("this event always fails")
+        if event.data.get("object_type") is None:
+            raise InvalidEvent("no object_type")
+    connection.execute(effects.insert(), [{"event_id": e.id, "subject": e.subject} for e in events])
+
+
+def event(n: int, operation: str = "updated") -> OutgoingMessage:
+    envelope = wrap(
+        ObjectChanged("person", f"p-{n}", "P", "/p", operation, 1),
+        service="test", actor=Actor("u", "U"), correlation_id="c", time=datetime.now(timezone.utc),
+    )
+    return OutgoingMessage(envelope.type, envelope.to_json(), envelope.id)
+
+
+@pytest.fixture
+def running(amqp_url: str, any_database_url: str) -> Iterator[tuple[sa.Engine, str]]:
+    engine = db.create_engine(any_database_url)
+    metadata.create_all(engine)
+    consumer = EventConsumer(
+        queue=AUDIT, engine=engine, inbox_table=inbox, handler=handler,
+        connection_factory=lambda: Connection(amqp_url),
+        settings=ConsumerSettings(retry_delays=(0.01, 0.01)),
+    )
+    stop = threading.Event()
+    thread = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
+    with Connection(amqp_url) as conn:
+        declare_all(conn.default_channel)
+    thread.start()
+    yield engine, amqp_url
+    stop.set()
+    thread.join(10)
+
+
+def count(engine: sa.Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(effects)).scalar_one()
+
+
+def dead_letters(amqp_url: str) -> list[dict]:
+    with Connection(amqp_url) as conn:
+        queue = AUDIT.dead_letter_queue()(conn.default_channel)
+        found = []
+        while (message := queue.get(no_ack=True)) is not None:
+            found.append({"body": message.body, "headers": message.headers})
+        return found
+
+
+def test_every_event_is_applied_once_even_when_delivered_twice(running: tuple[sa.Engine, str]) -> None:
+    engine, amqp_url = running
+    messages = [event(n) for n in range(300)]
+    publisher = ConfirmingPublisher(lambda: Connection(amqp_url))
+    publisher.publish_batch(messages)
+    publisher.publish_batch(messages[:50])
+    wait_until(lambda: count(engine) >= 300, timeout=20)
+    publisher.publish_batch([event(999)])
+    wait_until(lambda: count(engine) == 301, timeout=10)
+    assert count(engine) == 301
+
+
+def test_poison_goes_to_the_dead_letter_queue_and_the_rest_is_applied(running: tuple[sa.Engine, str]) -> None:
+    engine, amqp_url = running
+    with Connection(amqp_url) as conn:
+        Producer(conn.default_channel).publish(
+            b"{not json", exchange=Exchange("crm.events", type="topic"), routing_key="crm.person.updated",
+            content_type="application/cloudevents+json", content_encoding="binary",
+        )
+    publisher = ConfirmingPublisher(lambda: Connection(amqp_url))
+    publisher.publish_batch([event(1), event(2, "explode"), event(3)])
+    wait_until(lambda: count(engine) == 2, timeout=20)
+    letters: list[dict] = []
+    wait_until(lambda: letters.extend(dead_letters(amqp_url)) or len(letters) >= 2, timeout=20)
+    errors = sorted(letter["headers"]["x-error"].split(":")[0] for letter in letters)
+    assert errors == ["InvalidEvent", "RuntimeError"]
+    publisher.publish_batch([event(4)])
+    wait_until(lambda: count(engine) == 3, timeout=10)
