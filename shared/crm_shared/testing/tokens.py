@@ -16,7 +16,7 @@ AUDIENCE = "crm"
 
 
 @dataclass
-class TestIssuer:
+class TokenIssuer:
     """An RSA key pair that signs tokens for any user and role."""
 
     key: rsa.RSAPrivateKey = field(default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048))

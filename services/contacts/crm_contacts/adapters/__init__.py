@@ -1,0 +1,1 @@
+"""Storage of contacts in SQL (SQLite or PostgreSQL)."""

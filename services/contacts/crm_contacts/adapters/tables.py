@@ -1,0 +1,72 @@
+"""The contacts service's tables."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from crm_shared.inbox import inbox_table
+from crm_shared.outbox import outbox_table
+from crm_shared.types import JSONValue, UTCDateTime
+
+metadata = sa.MetaData()
+
+
+def _contact_columns() -> list[sa.Column]:
+    return [
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("emails", JSONValue, nullable=False),
+        sa.Column("phones", JSONValue, nullable=False),
+        sa.Column("tags", JSONValue, nullable=False),
+        sa.Column("address", JSONValue, nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("owner_id", sa.String(36), nullable=True),
+        sa.Column("valid", sa.Boolean(), nullable=False),
+        # derived from the fields on every write, for sorting and searching in SQL
+        sa.Column("sort_name", sa.String(420), nullable=False),
+        sa.Column("search_text", sa.Text(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("created_by", sa.String(36), nullable=False),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.Column("updated_by", sa.String(36), nullable=False),
+    ]
+
+
+persons = sa.Table(
+    "persons",
+    metadata,
+    *_contact_columns(),
+    sa.Column("first_name", sa.String(200), nullable=True),
+    sa.Column("last_name", sa.String(200), nullable=True),
+    sa.Column("position", sa.String(200), nullable=True),
+    sa.Column("company_id", sa.String(36), nullable=True, index=True),
+    sa.Index("ix_persons_sort_name", "sort_name", "id"),
+    sa.Index("ix_persons_owner", "owner_id", "sort_name", "id"),
+    sa.Index("ix_persons_created", "created_at", "id"),
+)
+
+companies = sa.Table(
+    "companies",
+    metadata,
+    *_contact_columns(),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("reg_id", sa.String(20), nullable=True, index=True),
+    sa.Column("vat_id", sa.String(20), nullable=True),
+    sa.Column("website", sa.String(500), nullable=True),
+    sa.Index("ix_companies_sort_name", "sort_name", "id"),
+    sa.Index("ix_companies_owner", "owner_id", "sort_name", "id"),
+    sa.Index("ix_companies_created", "created_at", "id"),
+)
+
+contact_tags = sa.Table(
+    "contact_tags",
+    metadata,
+    sa.Column("tag", sa.String(100), primary_key=True),
+    sa.Column("kind", sa.String(20), primary_key=True),
+    sa.Column("contact_id", sa.String(36), primary_key=True),
+    sa.Index("ix_contact_tags_contact", "contact_id"),
+)
+
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)
+
+TABLES = {"person": persons, "company": companies}

@@ -1,0 +1,106 @@
+"""What the contacts API accepts and answers."""
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from crm_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from crm_shared.schema_fields import UUIDString
+
+from crm_contacts.adapters.repository import SORTS
+
+PHONE = validate.Regexp(r"^\+?[0-9 ()./-]{3,40}$", error="Not a valid phone number.")
+text = lambda size: fields.String(allow_none=True, validate=validate.Length(max=size))  # noqa: E731
+
+
+class StrictSchema(Schema):
+    """Refuses fields it does not know (422 naming them)."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class AddressSchema(StrictSchema):
+    street = text(300)
+    city = text(200)
+    postal_code = text(20)
+    country = text(100)
+
+
+class ContactInSchema(StrictSchema):
+    emails = fields.List(fields.Email(validate=validate.Length(max=320)), allow_none=True)
+    phones = fields.List(fields.String(validate=PHONE), allow_none=True)
+    tags = fields.List(fields.String(validate=validate.Length(min=1, max=100)), allow_none=True)
+    address = fields.Nested(AddressSchema, allow_none=True)
+    note = text(10000)
+    owner_id = UUIDString(allow_none=True)
+
+
+class PersonInSchema(ContactInSchema):
+    first_name = text(200)
+    last_name = text(200)
+    position = text(200)
+    company_id = UUIDString(allow_none=True)
+
+
+class CompanyInSchema(ContactInSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    reg_id = text(20)
+    vat_id = text(20)
+    website = fields.Url(allow_none=True, validate=validate.Length(max=500))
+
+
+class ContactOutSchema(Schema):
+    id = fields.String()
+    kind = fields.String()
+    version = fields.Integer()
+    name = fields.String()
+    emails = fields.List(fields.String())
+    phones = fields.List(fields.String())
+    tags = fields.List(fields.String())
+    address = fields.Dict(allow_none=True)
+    note = fields.String(allow_none=True)
+    owner_id = fields.String(allow_none=True)
+    valid = fields.Boolean()
+    created_at = fields.String()
+    created_by = fields.String()
+    updated_at = fields.String()
+    updated_by = fields.String()
+
+
+class PersonOutSchema(ContactOutSchema):
+    first_name = fields.String(allow_none=True)
+    last_name = fields.String(allow_none=True)
+    position = fields.String(allow_none=True)
+    company_id = fields.String(allow_none=True)
+
+
+class CompanyOutSchema(ContactOutSchema):
+    reg_id = fields.String(allow_none=True)
+    vat_id = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
+
+
+class ListArgsSchema(StrictSchema):
+    q = fields.String(validate=validate.Length(min=1, max=200))
+    tag = fields.String(validate=validate.Length(min=1, max=100))
+    owner_id = UUIDString()
+    include_invalid = fields.Boolean(load_default=False)
+    sort = fields.String(load_default="name", validate=validate.OneOf(list(SORTS)))
+    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
+    cursor = fields.String()
+
+
+class PersonListArgsSchema(ListArgsSchema):
+    company_id = UUIDString()
+
+
+class DeleteArgsSchema(StrictSchema):
+    cascade = fields.Boolean(load_default=False)
+
+
+def page_schema(item: type[Schema]) -> type[Schema]:
+    """Return the schema of a page of `item`: {"items": [...], "next_cursor": str|null}."""
+    return Schema.from_dict(
+        {"items": fields.List(fields.Nested(item)), "next_cursor": fields.String(allow_none=True)},
+        name=f"{item.__name__.removesuffix('Schema')}Page",
+    )

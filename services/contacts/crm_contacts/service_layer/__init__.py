@@ -1,0 +1,1 @@
+"""Use cases of the contacts service: one function each, one transaction each."""
