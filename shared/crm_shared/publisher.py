@@ -73,7 +73,7 @@ class ConfirmingPublisher:
             content_type=CONTENT_TYPE,
             content_encoding="utf-8",
             delivery_mode=2,
-            message_id=message.event_id,
+            message_id=message.event_id or None,
             retry=False,
         )
         if self._confirms:

@@ -25,9 +25,12 @@ inbox = inbox_table(metadata)
 effects = sa.Table("effects", metadata, sa.Column("event_id", sa.String(36)), sa.Column("subject", sa.String(50)))
 
 
+fixed: set[str] = set()
+
+
 def handler(connection: sa.Connection, events: Sequence[CloudEvent]) -> None:
     for event in events:
-        if event.data.get("operation") == "explode":
+        if event.data.get("operation") == "explode" and event.subject not in fixed:
             raise RuntimeError("this event always fails")
         if event.data.get("object_type") is None:
             raise InvalidEvent("no object_type")
@@ -103,3 +106,24 @@ def test_poison_goes_to_the_dead_letter_queue_and_the_rest_is_applied(running: t
     assert errors == ["InvalidEvent", "RuntimeError"]
     publisher.publish_batch([event(4)])
     wait_until(lambda: count(engine) == 3, timeout=10)
+
+
+def test_dead_letters_can_be_replayed_once_the_cause_is_fixed(running: tuple[sa.Engine, str]) -> None:
+    from crm_shared.config import Settings
+    from crm_shared.dead_letters import replay
+
+    engine, amqp_url = running
+    publisher = ConfirmingPublisher(lambda: Connection(amqp_url))
+    number = len(fixed) + 1000
+    publisher.publish_batch([event(number, "explode")])
+    settings = Settings.from_env("audit", {"CRM_BROKER_URL": amqp_url})
+    wait_until(lambda: _dead_count(amqp_url) == 1, timeout=20)
+    fixed.add(f"p-{number}")
+    assert replay(settings, "audit", 10) == 1
+    wait_until(lambda: count(engine) == 1, timeout=10)
+
+
+def _dead_count(amqp_url: str) -> int:
+    with Connection(amqp_url) as conn:
+        _name, messages, _consumers = AUDIT.dead_letter_queue()(conn.default_channel).queue_declare(passive=True)
+        return messages

@@ -1,0 +1,159 @@
+"""The whole suite started as separate processes for end-to-end tests, and a client for it."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Callable
+
+import requests
+
+from crm_shared import db
+from crm_shared.config import SERVICES
+from crm_shared.testing import servers
+
+ADMIN_PASSWORD = "admin-secret-password"
+
+
+def free_port() -> int:
+    """Return a TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RunningSuite:
+    """`crm-suite run` in a child process, on its own ports, data folder, databases and vhost."""
+
+    def __init__(self, data_dir: Path, *, distributed: bool) -> None:
+        self.data_dir = data_dir
+        self.distributed = distributed
+        self.ports = {service: free_port() for service in SERVICES}
+        self.env = {**os.environ, "CRM_DATA_DIR": str(data_dir), "CRM_ADMIN_PASSWORD": ADMIN_PASSWORD}
+        self.env.update({f"CRM_{s.upper()}_PORT": str(p) for s, p in self.ports.items()})
+        self.env.pop("CRM_DATABASE_URL", None)
+        self.env.pop("CRM_BROKER_URL", None)
+        self.vhost = ""
+        if distributed:
+            run = uuid.uuid4().hex[:6]
+            self.vhost = f"crm-e2e-{servers.RUN_ID}-{run}"
+            self.env["CRM_DATABASE_URL"] = servers.database_url(f"{run}_{{service}}")
+            self.env["CRM_BROKER_URL"] = servers.amqp_vhost_url(self.vhost)
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = data_dir / "suite.log"
+
+    @property
+    def gateway(self) -> str:
+        return f"http://127.0.0.1:{self.ports['gateway']}"
+
+    def url(self, service: str) -> str:
+        """Return the base URL of one service, bypassing the gateway."""
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    def start(self, timeout: float = 90.0) -> None:
+        """Start the suite and wait until the gateway logs users in."""
+        if self.distributed:
+            servers.create_vhost(self.vhost)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "crm_suite.cli", "run"], env=self.env, stdout=log, stderr=log,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the suite exited with {self.process.returncode}:\n{self.log_tail()}")
+            if b"CRM suite ready" in self.log_path.read_bytes():
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"the suite did not start within {timeout}s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        """Stop the suite (SIGTERM, as Ctrl-C would) and drop its databases and vhost."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        if self.distributed:
+            servers.delete_vhost(self.vhost)
+            template = self.env["CRM_DATABASE_URL"]
+            for service in SERVICES:
+                db.drop_database(template.replace("{service}", service))
+
+    def pid(self, process_name: str) -> int:
+        """Return the pid of one of the suite's processes, e.g. `audit-consumer`."""
+        return int((self.data_dir / "run" / f"{process_name}.pid").read_text())
+
+    def log_tail(self, lines: int = 60) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def client(self, username: str = "admin", password: str = ADMIN_PASSWORD) -> "Client":
+        """Return a client logged in through the gateway."""
+        client = Client(self.gateway)
+        client.login(username, password)
+        return client
+
+
+class Client:
+    """An HTTP client of the gateway's /api/v1 with a bearer token."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.session = requests.Session()
+
+    def login(self, username: str, password: str) -> None:
+        response = self.session.post(f"{self.base_url}/api/v1/auth/token",
+                                     json={"username": username, "password": password}, timeout=10)
+        response.raise_for_status()
+        self.token = response.json()["access_token"]
+        self.session.headers["Authorization"] = f"Bearer {self.token}"
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", 30)
+        return self.session.request(method, f"{self.base_url}/api/v1{path}", **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("POST", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("DELETE", path, **kwargs)
+
+    def audit_entries(self, **filters: Any) -> list[dict[str, Any]]:
+        """Return every audit entry matching the filters, newest first, following cursors."""
+        items: list[dict[str, Any]] = []
+        params = {"limit": 500, **filters}
+        while True:
+            response = self.get("/audit/entries", params=params)
+            response.raise_for_status()
+            page = response.json()
+            items += page["items"]
+            if not page["next_cursor"]:
+                return items
+            params["cursor"] = page["next_cursor"]
+
+
+def wait_for(predicate: Callable[[], Any], *, timeout: float = 10.0, interval: float = 0.02) -> Any:
+    """Poll until `predicate` returns something truthy; raise AssertionError at the deadline."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        time.sleep(interval)
