@@ -1,0 +1,76 @@
+"""Request and response shapes of the gateway's own API."""
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, fields, post_load, validate
+
+from crm_gateway.identity.domain import MIN_PASSWORD_LENGTH, ROLES, NewUser
+
+MAX_PASSWORD_LENGTH = 1024
+
+
+class StrictSchema(Schema):
+    """An input schema that refuses fields it does not know."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class LoginSchema(StrictSchema):
+    """The body of POST /auth/token."""
+
+    username = fields.String(required=True, validate=validate.Length(min=1, max=150))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=MAX_PASSWORD_LENGTH))
+
+
+class TokenSchema(Schema):
+    """An issued access token."""
+
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True)
+    expires_in = fields.Integer(required=True)
+
+
+class UserSchema(Schema):
+    """A user as the API shows it: never the password hash."""
+
+    id = fields.String(required=True)
+    username = fields.String(required=True)
+    name = fields.String(required=True)
+    email = fields.String(required=True)
+    role = fields.String(required=True)
+    manager_id = fields.String(allow_none=True)
+    created_at = fields.DateTime(required=True)
+    active = fields.Boolean(required=True)
+
+
+class UserListSchema(Schema):
+    """Every user, under `items`."""
+
+    items = fields.List(fields.Nested(UserSchema), required=True)
+
+
+class NewUserSchema(StrictSchema):
+    """The body of POST /users."""
+
+    username = fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=150),
+            validate.Regexp(r"^\S+$", error="Must not contain spaces."),
+        ],
+    )
+    password = fields.String(
+        required=True, load_only=True,
+        validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH),
+    )
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    manager_id = fields.UUID(load_default=None, allow_none=True)
+
+    @post_load
+    def _new_user(self, data: dict[str, Any], **_kwargs: Any) -> NewUser:
+        manager_id = data.pop("manager_id")
+        return NewUser(**data, manager_id=str(manager_id) if manager_id else None)

@@ -1,0 +1,52 @@
+"""The gateway's composition root for HTTP (gunicorn runs `crm_gateway.app:create_app()`)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Flask
+
+from crm_shared import db
+from crm_shared.config import Settings
+from crm_shared.web import create_service_app
+
+from crm_gateway import api
+from crm_gateway.api.dependencies import Dependencies
+from crm_gateway.api.edge import JWKS_PATH, register_jwks, register_proxy
+from crm_gateway.config import GatewayConfig
+from crm_gateway.identity.passwords import Passwords
+from crm_gateway.identity.unit_of_work import unit_of_work_factory
+from crm_gateway.keys import load_signing_key
+from crm_gateway.proxy import Proxy
+from crm_gateway.routes import RouteTable
+from crm_gateway.tokens import TokenIssuer, own_verifier
+
+SERVICE = "gateway"
+PUBLIC_PATHS = ("/api/v1/auth/token", JWKS_PATH)
+
+
+def create_app(settings: Settings | None = None, *, passwords: Passwords | None = None) -> Flask:
+    """Build the gateway: identity store, signing key, token verifier, own API and proxy."""
+    settings = settings or Settings.from_env(SERVICE)
+    config = GatewayConfig.from_settings(settings)
+    key = load_signing_key(config.key_path)
+    engine = db.create_engine(settings.database_url, pool_size=config.threads)
+    issuer = TokenIssuer(key, issuer=settings.token_issuer, audience=settings.token_audience,
+                         ttl_seconds=config.token_ttl_seconds)
+    verifier = own_verifier(key, issuer=settings.token_issuer, audience=settings.token_audience)
+
+    def ready() -> None:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+
+    app, _api = create_service_app(
+        settings, title="CRM gateway", blueprints=api.blueprints(), verifier=verifier,
+        readiness=ready, public_paths=PUBLIC_PATHS,
+    )
+    dependencies = Dependencies(
+        uow=unit_of_work_factory(engine), passwords=passwords or Passwords(), issuer=issuer
+    )
+    dependencies.init_app(app)
+    register_jwks(app, key)
+    routes = RouteTable.from_environ(settings.extra)
+    register_proxy(app, Proxy(routes, pool_size=config.threads, connect_timeout=config.connect_timeout,
+                              read_timeout=config.read_timeout))
+    return app

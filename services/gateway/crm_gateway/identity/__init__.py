@@ -1,0 +1,1 @@
+"""Identity: the users of the suite, their passwords and roles."""

@@ -1,0 +1,61 @@
+"""Users in the database: read and write rows on the unit of work's connection."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from crm_gateway.identity.domain import User
+from crm_gateway.identity.tables import users
+
+_USER_COLUMNS = [c for c in users.c if c.name != "password_hash"]
+
+
+def _user(row: Any) -> User:
+    return User(
+        id=row.id, username=row.username, name=row.name, email=row.email, role=row.role,
+        manager_id=row.manager_id, created_at=row.created_at, active=bool(row.active),
+    )
+
+
+class UserRepository:
+    """Find and store users; never commits (the unit of work does)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def get(self, user_id: str) -> User | None:
+        """Return the user with this id, if any."""
+        row = self.connection.execute(sa.select(*_USER_COLUMNS).where(users.c.id == user_id)).first()
+        return _user(row) if row else None
+
+    def credentials(self, username: str) -> tuple[User, str] | None:
+        """Return the user with this username and their password hash, if any."""
+        row = self.connection.execute(sa.select(users).where(users.c.username == username)).first()
+        return (_user(row), row.password_hash) if row else None
+
+    def list(self) -> list[User]:
+        """Return every user, by username."""
+        rows = self.connection.execute(sa.select(*_USER_COLUMNS).order_by(users.c.username))
+        return [_user(row) for row in rows]
+
+    def is_empty(self) -> bool:
+        """Tell whether no user exists yet."""
+        return self.connection.execute(sa.select(users.c.id).limit(1)).first() is None
+
+    def add(self, user: User, password_hash: str) -> None:
+        """Insert a new user; a taken username raises sqlalchemy's IntegrityError."""
+        self.connection.execute(
+            users.insert().values(
+                id=user.id, username=user.username, password_hash=password_hash, name=user.name,
+                email=user.email, role=user.role, manager_id=user.manager_id,
+                created_at=user.created_at, active=user.active,
+            )
+        )
+
+    def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        """Replace a user's password hash."""
+        self.connection.execute(
+            users.update().where(users.c.id == user_id).values(password_hash=password_hash)
+        )

@@ -1,0 +1,22 @@
+"""The identity store's tables (the schema itself is made by the migrations)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from crm_shared.types import UTCDateTime
+
+metadata = sa.MetaData()
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("username", sa.String(150), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("manager_id", sa.String(36), sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()),
+)

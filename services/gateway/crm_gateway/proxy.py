@@ -1,0 +1,146 @@
+"""Forwarding /api/v1 calls to the owning service and streaming its answer back."""
+from __future__ import annotations
+
+import logging
+import socket
+from contextlib import contextmanager
+from http.client import HTTPConnection, HTTPException, HTTPResponse
+from typing import Iterator
+from urllib.parse import quote
+
+from flask import Request, Response
+
+from crm_shared.problems import BadGateway, GatewayTimeout, NotFound, ServiceUnavailable
+
+from crm_gateway.routes import RouteTable
+from crm_gateway.upstream import Body, Upstream
+
+log = logging.getLogger(__name__)
+
+METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+FORWARDED_REQUEST_HEADERS = (
+    "Authorization", "Content-Type", "Accept", "Accept-Language",
+    "If-Match", "If-None-Match", "Last-Event-ID",
+)
+_FORWARDED_KEYS = tuple(
+    (name, "CONTENT_TYPE" if name == "Content-Type" else "HTTP_" + name.upper().replace("-", "_"))
+    for name in FORWARDED_REQUEST_HEADERS
+)
+HOP_BY_HOP = frozenset({
+    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
+    "te", "trailer", "trailers", "transfer-encoding", "upgrade",
+})
+#: The gateway's own server writes these; copying the upstream's would duplicate them.
+SERVER_WRITTEN = frozenset({"server", "date"})
+CHUNK_SIZE = 64 * 1024
+#: Characters of a request target kept as they are when the rest is percent-encoded.
+_URI_SAFE = "/?&=%:@!$'()*+,;~[]"
+
+
+class Proxy:
+    """Send a request on to the service owning its path; map transport failures to problems."""
+
+    def __init__(
+        self, routes: RouteTable, *, pool_size: int, connect_timeout: float, read_timeout: float
+    ) -> None:
+        self.routes = routes
+        self.upstreams = {
+            name: Upstream(name, url, pool_size=pool_size, connect_timeout=connect_timeout,
+                           read_timeout=read_timeout)
+            for name, url in routes.base_urls.items()
+        }
+
+    def forward(self, request: Request, request_id: str) -> Response:
+        """Forward `request` and return the upstream's answer, its body streamed."""
+        service = self.routes.resolve(request.path)
+        if service is None:
+            raise NotFound(f"No service serves {request.path}.")
+        upstream = self.upstreams[service[0]]
+        body, headers = _outgoing(request, request_id)
+        with _transport_problems(upstream.name, request_id):
+            target = upstream.prefix + _target(request)
+            connection, answer = upstream.send(request.method, target, body, headers)
+            return _response(upstream, connection, answer)
+
+
+class UpstreamBody:
+    """An upstream answer's body, passed on as it arrives; closing it frees the connection."""
+
+    def __init__(self, upstream: Upstream, connection: HTTPConnection, answer: HTTPResponse) -> None:
+        self._upstream = upstream
+        self._connection = connection
+        self._answer = answer
+
+    def __iter__(self) -> Iterator[bytes]:
+        # read1 returns what has arrived instead of waiting for a full chunk, so slow
+        # streams (server-sent events) flow through; big exports never sit in memory.
+        while chunk := self._answer.read1(CHUNK_SIZE):
+            yield chunk
+
+    def close(self) -> None:
+        """Keep the connection if the body was read to its end, close it otherwise."""
+        self._upstream.release(self._connection, self._answer)
+
+
+@contextmanager
+def _transport_problems(service: str, request_id: str) -> Iterator[None]:
+    """Turn failures to reach or hear from a service into 502, 503 and 504 problems."""
+    context = {"upstream": service, "request_id": request_id}
+    try:
+        yield
+    except ConnectionRefusedError:
+        log.warning("upstream refused the connection", extra=context)
+        raise ServiceUnavailable(f"The service {service} is unavailable.") from None
+    except socket.timeout:
+        log.warning("upstream timed out", extra=context)
+        raise GatewayTimeout(f"The service {service} did not answer in time.") from None
+    except (OSError, HTTPException) as exc:
+        log.warning("upstream failed: %r", exc, extra=context)
+        raise BadGateway(f"The service {service} gave no valid answer.") from None
+
+
+def _target(request: Request) -> str:
+    """Return the path and query as the client sent them, bytes beyond ASCII percent-encoded."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
+    if raw.startswith("/"):
+        return raw if raw.isascii() else quote(raw.encode("latin-1"), safe=_URI_SAFE)
+    query = request.query_string.decode("latin-1")
+    return quote(request.path) + (f"?{quote(query.encode('latin-1'), safe=_URI_SAFE)}" if query else "")
+
+
+def _outgoing(request: Request, request_id: str) -> tuple[Body, dict[str, str]]:
+    environ = request.environ
+    headers = {name: value for name, key in _FORWARDED_KEYS if (value := environ.get(key))}
+    headers["X-Request-ID"] = request_id
+    prior = environ.get("HTTP_X_FORWARDED_FOR")
+    client = environ.get("REMOTE_ADDR") or ""
+    headers["X-Forwarded-For"] = f"{prior}, {client}" if prior else client
+    length = request.content_length
+    if length is not None and length > CHUNK_SIZE:
+        headers["Content-Length"] = str(length)
+        return request.stream, headers
+    body = request.get_data(cache=False) if length or "HTTP_TRANSFER_ENCODING" in environ else b""
+    if body or request.method in ("POST", "PUT", "PATCH"):
+        headers["Content-Length"] = str(len(body))
+        return body, headers
+    return None, headers
+
+
+def _response(upstream: Upstream, connection: HTTPConnection, answer: HTTPResponse) -> Response:
+    if answer.length is not None and answer.length <= CHUNK_SIZE:
+        body: object = [upstream.read_all(connection, answer)]
+    else:
+        body = UpstreamBody(upstream, connection, answer)
+    response = Response(body, status=answer.status, headers=_passed_headers(answer),
+                        direct_passthrough=True)
+    if answer.getheader("Content-Type") is None:
+        response.headers.pop("Content-Type", None)
+    return response
+
+
+def _passed_headers(answer: HTTPResponse) -> list[tuple[str, str]]:
+    named_in_connection = {
+        token.strip().lower() for token in (answer.getheader("Connection") or "").split(",") if token.strip()
+    }
+    dropped = HOP_BY_HOP | SERVER_WRITTEN | named_in_connection
+    return [(name, value) for name, value in answer.getheaders() if name.lower() not in dropped]

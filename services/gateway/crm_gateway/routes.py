@@ -1,0 +1,52 @@
+"""Which service owns which /api/v1 path: the gateway's route table."""
+from __future__ import annotations
+
+from typing import Mapping
+
+from crm_shared.config import service_url
+
+API_PREFIX = "/api/v1/"
+
+#: The first path segment after /api/v1/ and the service that owns it.
+OWNERS: Mapping[str, str] = {
+    "persons": "contacts",
+    "companies": "contacts",
+    "groups": "contacts",
+    "registry": "contacts",
+    "audit": "audit",
+    "deals": "deals",
+    "processes": "deals",
+    "deal-sources": "deals",
+    "tasks": "tasks",
+    "task-types": "tasks",
+    "task-statuses": "tasks",
+    "task-templates": "tasks",
+    "counters": "counters",
+    "interactions": "interactions",
+    "interaction-templates": "interactions",
+}
+
+
+def owner_of(path: str) -> str | None:
+    """Return the service owning an /api/v1 path, or None when no service does."""
+    if not path.startswith(API_PREFIX):
+        return None
+    segment = path[len(API_PREFIX):].split("/", 1)[0]
+    return OWNERS.get(segment)
+
+
+class RouteTable:
+    """Map request paths to the base URL of the owning service."""
+
+    def __init__(self, base_urls: Mapping[str, str]) -> None:
+        self.base_urls = dict(base_urls)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> "RouteTable":
+        """Read every owning service's base URL (CRM_<SERVICE>_URL or the local default)."""
+        return cls({service: service_url(service, environ) for service in set(OWNERS.values())})
+
+    def resolve(self, path: str) -> tuple[str, str] | None:
+        """Return (service, base URL) for a path, or None when no service owns it."""
+        service = owner_of(path)
+        return (service, self.base_urls[service]) if service else None

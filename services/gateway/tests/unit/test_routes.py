@@ -1,0 +1,44 @@
+"""The route table, without Flask."""
+import pytest
+
+from crm_gateway.routes import OWNERS, RouteTable, owner_of
+
+
+@pytest.mark.parametrize(
+    ("path", "service"),
+    [
+        ("/api/v1/persons", "contacts"),
+        ("/api/v1/persons/7f1c/vcard", "contacts"),
+        ("/api/v1/companies/1", "contacts"),
+        ("/api/v1/groups", "contacts"),
+        ("/api/v1/registry/ares/27074358", "contacts"),
+        ("/api/v1/audit/entries/export", "audit"),
+        ("/api/v1/deals", "deals"),
+        ("/api/v1/processes/1/stages", "deals"),
+        ("/api/v1/deal-sources", "deals"),
+        ("/api/v1/tasks", "tasks"),
+        ("/api/v1/task-types", "tasks"),
+        ("/api/v1/task-statuses", "tasks"),
+        ("/api/v1/task-templates/3/apply", "tasks"),
+        ("/api/v1/counters/me", "counters"),
+        ("/api/v1/interactions", "interactions"),
+        ("/api/v1/interaction-templates", "interactions"),
+    ],
+)
+def test_each_api_path_belongs_to_its_service(path: str, service: str) -> None:
+    assert owner_of(path) == service
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing", "/api/v1/personsx", "/api/v1/", "/api/v2/persons", "/persons", "/api/v1/users"]
+)
+def test_paths_no_service_owns_have_no_owner(path: str) -> None:
+    assert owner_of(path) is None
+
+
+def test_base_urls_come_from_the_environment_or_the_local_defaults() -> None:
+    routes = RouteTable.from_environ({"CRM_AUDIT_URL": "http://audit.internal:9000/"})
+    assert routes.resolve("/api/v1/audit/entries") == ("audit", "http://audit.internal:9000")
+    assert routes.resolve("/api/v1/persons") == ("contacts", "http://127.0.0.1:8081")
+    assert routes.resolve("/api/v1/tasks") == ("tasks", "http://127.0.0.1:8083")
+    assert set(routes.base_urls) == set(OWNERS.values())
