@@ -1,0 +1,44 @@
+"""The audit service's tables: the entries and the consumer's tracking rows."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from crm_shared.inbox import inbox_table
+from crm_shared.types import JSONValue, UTCDateTime
+
+metadata = sa.MetaData()
+
+#: the columns a list filter may name; each has an index (column, occurred_at, id)
+FILTER_COLUMNS = ("user_id", "object_type", "object_id", "operation")
+
+audit_entries = sa.Table(
+    "audit_entries",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("occurred_at", UTCDateTime(), nullable=False),
+    sa.Column("user_id", sa.String(100), nullable=False),
+    sa.Column("user_name", sa.String(), nullable=False),
+    sa.Column("channel", sa.String(32), nullable=False),
+    sa.Column("object_type", sa.String(64), nullable=False),
+    sa.Column("object_id", sa.String(100), nullable=False),
+    sa.Column("object_name", sa.String(), nullable=True),
+    sa.Column("object_link", sa.String(), nullable=True),
+    sa.Column("operation", sa.String(64), nullable=False),
+    sa.Column("changes", JSONValue, nullable=False),
+    sa.Column("correlation_id", sa.String(), nullable=False),
+    sa.Column("source", sa.String(), nullable=False),
+    sa.Column("recorded_at", UTCDateTime(), nullable=False),
+)
+
+# Keyset pagination walks (occurred_at, id) backwards; with the filter column in front,
+# every filtered page is one index range scan however deep it is.
+sa.Index("ix_audit_entries_occurred_at_id", audit_entries.c.occurred_at, audit_entries.c.id)
+for _column in FILTER_COLUMNS:
+    sa.Index(
+        f"ix_audit_entries_{_column}_occurred_at_id",
+        audit_entries.c[_column],
+        audit_entries.c.occurred_at,
+        audit_entries.c.id,
+    )
+
+inbox = inbox_table(metadata)

@@ -1,0 +1,114 @@
+"""HTTP endpoints of the audit log, for admins only: list, one entry, an object's history, export."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from crm_audit.api.schemas import AuditEntryPageSchema, AuditEntrySchema, ExportQuery, ListQuery, PageQuery
+from crm_audit.domain.entries import AuditEntry, EntryFilter
+from crm_audit.queries import AuditQueries, Page
+from crm_shared.auth import require_role
+
+_EXPORT_DOC = {
+    "responses": {
+        "200": {
+            "description": "The filtered log, one row per changed field, as an attachment.",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                    "schema": {"type": "string", "format": "binary"}
+                },
+            },
+        }
+    }
+}
+
+
+# webargs drops unknown query parameters by default; None lets the schemas' RAISE answer 422.
+_QUERY = {"location": "query", "unknown": None}
+
+
+def create_blueprint(queries: AuditQueries) -> Blueprint:
+    """Build the audit blueprint around the read use cases of one app."""
+    blp = Blueprint(
+        "audit", __name__, url_prefix="/api/v1/audit", description="The change log (admins only)."
+    )
+
+    @blp.before_request
+    def _admins_only() -> None:
+        require_role("admin")
+
+    @blp.route("/entries")
+    class Entries(MethodView):
+        @blp.arguments(ListQuery, **_QUERY)
+        @blp.response(200, AuditEntryPageSchema)
+        def get(self, query: dict[str, Any]) -> dict[str, Any]:
+            """List entries newest first, filtered, a page at a time."""
+            page = queries.page(entry_filter(query), limit=query["limit"], cursor=query.get("cursor"))
+            return page_json(page)
+
+    @blp.route("/entries/export")
+    class Export(MethodView):
+        @blp.arguments(ExportQuery, **_QUERY)
+        @blp.doc(**_EXPORT_DOC)
+        def get(self, query: dict[str, Any]) -> Response:
+            """Download the filtered log as .xlsx or .csv."""
+            export = queries.export(entry_filter(query), query["format"])
+            response = Response(export.chunks, content_type=export.mimetype)
+            response.headers["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+            response.headers["Cache-Control"] = "no-store"
+            return response
+
+    @blp.route("/entries/<string:entry_id>")
+    class Entry(MethodView):
+        @blp.response(200, AuditEntrySchema)
+        def get(self, entry_id: str) -> dict[str, Any]:
+            """Return one entry."""
+            return entry_json(queries.entry(entry_id))
+
+    @blp.route("/objects/<string:object_type>/<string:object_id>/history")
+    class History(MethodView):
+        @blp.arguments(PageQuery, **_QUERY)
+        @blp.response(200, AuditEntryPageSchema)
+        def get(self, query: dict[str, Any], object_type: str, object_id: str) -> dict[str, Any]:
+            """Return every change of one object, newest first, a page at a time."""
+            where = EntryFilter(object_type=object_type, object_id=object_id)
+            return page_json(queries.page(where, limit=query["limit"], cursor=query.get("cursor")))
+
+    return blp
+
+
+def entry_filter(query: dict[str, Any]) -> EntryFilter:
+    """Turn the parsed filter parameters into the list's filter."""
+    return EntryFilter(
+        occurred_from=query.get("from_"),
+        occurred_to=query.get("to"),
+        user_id=query.get("user_id"),
+        object_type=query.get("object_type"),
+        object_id=query.get("object_id"),
+        operation=query.get("operation"),
+    )
+
+
+def page_json(page: Page) -> dict[str, Any]:
+    """Return the answer of a list call."""
+    return {"items": [entry_json(entry) for entry in page.items], "next_cursor": page.next_cursor}
+
+
+def entry_json(entry: AuditEntry) -> dict[str, Any]:
+    """Return an entry in the shape of contract.md, plus its channel."""
+    return {
+        "id": entry.id,
+        "occurred_at": entry.occurred_at,
+        "user": {"id": entry.user_id, "name": entry.user_name},
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_name": entry.object_name,
+        "object_link": entry.object_link,
+        "operation": entry.operation,
+        "changes": entry.changes,
+        "channel": entry.channel,
+    }

@@ -1,0 +1,47 @@
+"""The audit consumer: every change event on the bus becomes one audit entry."""
+from __future__ import annotations
+
+import threading
+from typing import Sequence
+
+import sqlalchemy as sa
+
+from crm_audit.adapters import repository, tables
+from crm_audit.domain.entries import entry_from_event
+from crm_shared import bus, db, topology
+from crm_shared.config import Settings
+from crm_shared.consumer import ConsumerSettings, EventConsumer
+from crm_shared.envelope import CloudEvent
+from crm_shared.process import stop_on_signals
+from crm_shared.types import utcnow
+
+
+def handle_events(connection: sa.Connection, events: Sequence[CloudEvent]) -> None:
+    """Record a batch of events as entries in the caller's transaction; InvalidEvent if one is malformed."""
+    now = utcnow()
+    entries = [entry_from_event(event, recorded_at=now) for event in events]
+    repository.add_all(connection, entries)
+
+
+def build_consumer(
+    settings: Settings, engine: sa.Engine, consumer_settings: ConsumerSettings = ConsumerSettings()
+) -> EventConsumer:
+    """Wire the audit queue to the audit store."""
+    return EventConsumer(
+        queue=topology.AUDIT,
+        engine=engine,
+        inbox_table=tables.inbox,
+        handler=handle_events,
+        connection_factory=lambda: bus.connect(settings),
+        settings=consumer_settings,
+    )
+
+
+def consume(settings: Settings, stop: threading.Event | None = None) -> None:
+    """Consume the audit queue until SIGTERM / SIGINT (or `stop`), then finish the batch and exit."""
+    stop = stop or stop_on_signals()
+    engine = db.create_engine(settings.database_url)
+    try:
+        build_consumer(settings, engine).run(stop)
+    finally:
+        engine.dispose()

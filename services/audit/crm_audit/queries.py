@@ -1,0 +1,92 @@
+"""The audit log's read use cases: a page of entries, one entry, the export file."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterator
+
+from sqlalchemy.engine import Engine
+
+from crm_audit.adapters import repository
+from crm_audit.domain.entries import AuditEntry, EntryFilter
+from crm_audit.domain.export_rows import Row, flatten
+from crm_audit.export import csv_file, xlsx_file
+from crm_shared.pagination import decode_cursor, encode_cursor
+from crm_shared.problems import NotFound, ValidationFailed
+from crm_shared.types import utcnow
+
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the newest-first list and the cursor of the next one."""
+
+    items: list[AuditEntry]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A file to send as an attachment, as a stream of byte chunks."""
+
+    filename: str
+    mimetype: str
+    chunks: Iterator[bytes]
+
+
+class AuditQueries:
+    """Read the audit log; each call uses a connection of its own."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def page(self, where: EntryFilter, *, limit: int, cursor: str | None) -> Page:
+        """Return the entries after `cursor`, newest first, without counting the rest."""
+        after = _cursor_key(cursor)
+        with self.engine.connect() as connection:
+            items = repository.page(connection, where, after=after, limit=limit + 1)
+        if len(items) <= limit:
+            return Page(items, None)
+        return Page(items[:limit], _cursor(items[limit - 1]))
+
+    def entry(self, entry_id: str) -> AuditEntry:
+        """Return one entry or raise NotFound."""
+        with self.engine.connect() as connection:
+            entry = repository.get(connection, entry_id)
+        if entry is None:
+            raise NotFound(f"There is no audit entry {entry_id}.")
+        return entry
+
+    def export(self, where: EntryFilter, file_format: str) -> ExportFile:
+        """Return the filtered log as an xlsx or csv file, built without holding it in memory."""
+        filename = f"audit-log-{utcnow():%Y%m%dT%H%M%SZ}.{file_format}"
+        if file_format == "csv":
+            return ExportFile(filename, csv_file.MIMETYPE, csv_file.csv_chunks(self.rows(where)))
+        # A workbook is a zip archive finished only at close, so it is built in a
+        # temporary file first and then sent from there.
+        workbook = xlsx_file.xlsx_file(self.rows(where))
+        return ExportFile(filename, xlsx_file.MIMETYPE, xlsx_file.file_chunks(workbook))
+
+    def rows(self, where: EntryFilter) -> Iterator[Row]:
+        """Yield the export rows of the filtered log, reading the entries in chunks."""
+        with self.engine.connect() as connection:
+            yield from flatten(repository.stream(connection, where))
+
+
+def _cursor(entry: AuditEntry) -> str:
+    occurred_at, entry_id = repository.sort_key(entry)
+    return encode_cursor([occurred_at.isoformat(), entry_id])
+
+
+def _cursor_key(cursor: str | None) -> repository.SortKey | None:
+    key = decode_cursor(cursor, 2)
+    if key is None:
+        return None
+    try:
+        occurred_at = datetime.fromisoformat(key[0])
+    except (TypeError, ValueError):
+        occurred_at = None
+    if occurred_at is None or occurred_at.tzinfo is None or not isinstance(key[1], str):
+        raise ValidationFailed({"cursor": ["Not a cursor returned by this list."]})
+    return occurred_at, key[1]
