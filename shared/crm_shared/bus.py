@@ -4,8 +4,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from kombu import Connection
+from kombu.transport import filesystem, virtual
 
 from crm_shared.config import Settings
+
+
+class EmbeddedTransport(filesystem.Transport):
+    """kombu's file transport with broker state per connection instead of per process.
+
+    The stock transport remembers declared bindings process-wide and then skips writing
+    them to a second data folder's control files; a process (or test) that talks to two
+    folders would route nothing in the second one.
+    """
+
+    def __init__(self, client, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(client, **kwargs)
+        self.state = virtual.BrokerState()
 
 
 def connect(settings: Settings, *, heartbeat: int = 0) -> Connection:
@@ -18,6 +32,7 @@ def connect(settings: Settings, *, heartbeat: int = 0) -> Connection:
             Path(folder).mkdir(parents=True, exist_ok=True)
         return Connection(
             "filesystem://",
+            transport=EmbeddedTransport,
             transport_options={
                 "data_folder_in": str(messages),
                 "data_folder_out": str(messages),

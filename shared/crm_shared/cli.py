@@ -28,6 +28,8 @@ def serve(settings: Settings, app_factory: str) -> None:
         "--log-level", "warning",
         app_factory,
     ]
+    # gunicorn workers build the app in a fresh interpreter: tell the factory to log as JSON
+    os.environ["CRM_JSON_LOGS"] = settings.service
     os.execv(sys.executable, argv)
 
 

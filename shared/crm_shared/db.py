@@ -13,13 +13,22 @@ def is_postgres(engine_or_url: Engine | str) -> bool:
     return url.get_backend_name() == "postgresql"
 
 
-def create_engine(url: str, *, pool_size: int = 5) -> Engine:
-    """Create an engine tuned for its backend; call it after any fork, never at import."""
+READ_ONLY = "crm_read_only"
+
+
+def create_engine(url: str, *, pool_size: int = 5, read_only: bool = False) -> Engine:
+    """Create an engine tuned for its backend; call it after any fork, never at import.
+
+    A `read_only` engine's transactions never take SQLite's write lock, so long reads
+    (exports, lists) do not hold writers up.
+    """
     if make_url(url).get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
-    return sa.create_engine(
-        url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True, pool_recycle=1800
-    )
+        engine = _sqlite_engine(url)
+    else:
+        engine = sa.create_engine(
+            url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True, pool_recycle=1800
+        )
+    return engine.execution_options(**{READ_ONLY: True}) if read_only else engine
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -44,7 +53,8 @@ def _sqlite_engine(url: str) -> Engine:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 

@@ -11,6 +11,8 @@ from crm_shared.events import ObjectChanged
 
 CONTENT_TYPE = "application/cloudevents+json"
 SPEC_VERSION = "1.0"
+#: the version of the `data` shape; a breaking change of it gets a new version here
+DATA_SCHEMA = "urn:crm:schema:object-changed:1"
 
 
 class InvalidEvent(ValueError):
@@ -55,6 +57,7 @@ class CloudEvent:
             "subject": self.subject,
             "time": self.time.isoformat(),
             "datacontenttype": "application/json",
+            "dataschema": DATA_SCHEMA,
             "actorid": self.actorid,
             "actorname": self.actorname,
             "actorchannel": self.channel,
@@ -110,7 +113,7 @@ def parse(body: bytes | str | Mapping[str, Any]) -> CloudEvent:
     if not isinstance(data, dict):
         raise InvalidEvent("data is not a JSON object")
     try:
-        uuid.UUID(str(raw["id"]))
+        event_id = str(uuid.UUID(str(raw["id"])))
         time = datetime.fromisoformat(str(raw["time"]))
         sequence = int(raw.get("sequence") or 0)
     except ValueError as exc:
@@ -118,7 +121,7 @@ def parse(body: bytes | str | Mapping[str, Any]) -> CloudEvent:
     if time.tzinfo is None:
         raise InvalidEvent("time has no zone")
     return CloudEvent(
-        id=str(raw["id"]),
+        id=event_id,
         source=str(raw["source"]),
         type=str(raw["type"]),
         subject=str(raw.get("subject") or ""),

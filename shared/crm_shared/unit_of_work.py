@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from crm_shared import outbox
+from crm_shared.db import READ_ONLY
 from crm_shared.envelope import SYSTEM, Actor, wrap
 from crm_shared.events import ObjectChanged
 from crm_shared.types import utcnow
@@ -36,10 +37,18 @@ class UnitOfWork:
         self.actor = actor
         self.correlation_id = correlation_id or str(uuid.uuid4())
         self._events: list[ObjectChanged] = []
+        self._read_only = False
         self.connection: Connection
+
+    def reading(self) -> "UnitOfWork":
+        """Mark this unit as read-only (`with uow.reading():`): it takes no write lock."""
+        self._read_only = True
+        return self
 
     def __enter__(self) -> "UnitOfWork":
         self.connection = self.engine.connect()
+        if self._read_only:
+            self.connection = self.connection.execution_options(**{READ_ONLY: True})
         self._transaction = self.connection.begin()
         self._events = []
         self._open()

@@ -1,6 +1,7 @@
 """The base of every service's Flask app: API docs, problem errors, request ids, auth, probes."""
 from __future__ import annotations
 
+import os
 import uuid
 from typing import Callable, Iterable
 
@@ -10,7 +11,7 @@ from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from crm_shared import auth, problems
+from crm_shared import auth, logs, problems
 from crm_shared.config import Settings
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -42,6 +43,8 @@ def create_service_app(
     public_paths: Iterable[str] = (),
 ) -> tuple[Flask, ProblemApi]:
     """Build a service app: every route needs a token except the probes and API docs."""
+    if os.environ.get("CRM_JSON_LOGS"):
+        logs.configure(os.environ["CRM_JSON_LOGS"])
     app = Flask(settings.service)
     app.config.update(
         API_TITLE=title,

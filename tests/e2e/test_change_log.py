@@ -68,7 +68,7 @@ def test_exports_have_the_contract_header_one_row_per_field_and_no_formulas(suit
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0] == HEADER
-    assert len(rows) == 1 + 3 + 2  # created: first_name, last_name, emails; updated: note, position
+    assert len(rows) == 1 + 4 + 2  # created: first_name, last_name, emails, owner_id; updated: note, position
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert not any(cell.data_type == "f" for cell in cells)
     assert "=HYPERLINK(\"http://x\")" in [cell.value for cell in cells]
@@ -77,7 +77,7 @@ def test_exports_have_the_contract_header_one_row_per_field_and_no_formulas(suit
     assert text.status_code == 200
     table = list(csv.reader(io.StringIO(text.content.decode("utf-8-sig"))))
     assert table[0] == HEADER
-    assert len(table) == 6
+    assert len(table) == 7
     risky = [cell for row in table[1:] for cell in row if cell[:1] in ("=", "+", "-", "@")]
     assert risky == []
 

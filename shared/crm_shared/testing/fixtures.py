@@ -36,7 +36,7 @@ def sqlite_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
     return f"sqlite:///{tmp_path}/test.sqlite3"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
 def any_database_url(request) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """Run a test once on SQLite and once on PostgreSQL."""
     if request.param == "sqlite":
