@@ -30,7 +30,7 @@ def create_contact(uow: ContactsUnitOfWork, kind: str, values: Mapping[str, Any]
 
 def get_contact(uow: ContactsUnitOfWork, kind: str, contact_id: str) -> Contact:
     """Return a contact or raise NotFound."""
-    with uow:
+    with uow.reading():
         return _existing(uow, kind, contact_id)
 
 
@@ -69,7 +69,7 @@ def delete_contact(
 def list_contacts(uow: ContactsUnitOfWork, query: ListQuery, cursor: str | None) -> tuple[list[Contact], str | None]:
     """Return one page of contacts and the cursor of the next page (None on the last)."""
     page_query = ListQuery(**{**query.__dict__, "after": decode_cursor(cursor, 2)})
-    with uow:
+    with uow.reading():
         rows = uow.contacts.list(page_query)
     items = rows[: query.limit]
     more = len(rows) > query.limit
