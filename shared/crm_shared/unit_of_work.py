@@ -15,42 +15,27 @@ from crm_shared.events import ObjectChanged
 from crm_shared.types import utcnow
 
 
-class UnitOfWork:
-    """Own one database transaction; on commit, write the collected events to the outbox.
+class Transaction:
+    """Own one database transaction: opened on enter, rolled back on exit unless committed.
 
-    A new instance serves one request or one message. Services subclass it and attach
-    their repositories to `self.connection` in `_open()`.
+    Services subclass it and attach their repositories to `self.connection` in `_open()`.
     """
 
-    def __init__(
-        self,
-        engine: Engine,
-        outbox_table: sa.Table,
-        *,
-        service: str,
-        actor: Actor = SYSTEM,
-        correlation_id: str | None = None,
-    ) -> None:
+    def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.outbox_table = outbox_table
-        self.service = service
-        self.actor = actor
-        self.correlation_id = correlation_id or str(uuid.uuid4())
-        self._events: list[ObjectChanged] = []
         self._read_only = False
         self.connection: Connection
 
-    def reading(self) -> "UnitOfWork":
+    def reading(self) -> "Transaction":
         """Mark this unit as read-only (`with uow.reading():`): it takes no write lock."""
         self._read_only = True
         return self
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> "Transaction":
         self.connection = self.engine.connect()
         if self._read_only:
             self.connection = self.connection.execution_options(**{READ_ONLY: True})
         self._transaction = self.connection.begin()
-        self._events = []
         self._open()
         return self
 
@@ -66,6 +51,33 @@ class UnitOfWork:
         finally:
             self.connection.close()
 
+    def commit(self) -> None:
+        """Make the changes of this transaction permanent."""
+        self._transaction.commit()
+
+
+class UnitOfWork(Transaction):
+    """A transaction that, on commit, writes the events it collected into the outbox.
+
+    A new instance serves one request or one message.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        outbox_table: sa.Table,
+        *,
+        service: str,
+        actor: Actor = SYSTEM,
+        correlation_id: str | None = None,
+    ) -> None:
+        super().__init__(engine)
+        self.outbox_table = outbox_table
+        self.service = service
+        self.actor = actor
+        self.correlation_id = correlation_id or str(uuid.uuid4())
+        self._events: list[ObjectChanged] = []
+
     def emit(self, event: ObjectChanged) -> None:
         """Queue an event to be committed with this transaction."""
         self._events.append(event)
@@ -78,12 +90,7 @@ class UnitOfWork:
             for event in self._events
         ]
         outbox.append(self.connection, self.outbox_table, envelopes, self.service)
-        self._transaction.commit()
-        self._events = []
-
-    def rollback(self) -> None:
-        """Discard the transaction and the queued events."""
-        self._transaction.rollback()
+        super().commit()
         self._events = []
 
 

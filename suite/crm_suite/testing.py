@@ -9,13 +9,14 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import requests
 
 from crm_shared import db
 from crm_shared.config import SERVICES
 from crm_shared.testing import servers
+from crm_shared.testing.fixtures import wait_until as wait_for  # noqa: F401  (re-exported for the suite tests)
 
 ADMIN_PASSWORD = "admin-secret-password"
 
@@ -145,15 +146,3 @@ class Client:
             if not page["next_cursor"]:
                 return items
             params["cursor"] = page["next_cursor"]
-
-
-def wait_for(predicate: Callable[[], Any], *, timeout: float = 10.0, interval: float = 0.02) -> Any:
-    """Poll until `predicate` returns something truthy; raise AssertionError at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        time.sleep(interval)
