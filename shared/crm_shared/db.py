@@ -25,9 +25,10 @@ def create_engine(url: str, *, pool_size: int = 5, read_only: bool = False) -> E
     if make_url(url).get_backend_name() == "sqlite":
         engine = _sqlite_engine(url)
     else:
-        engine = sa.create_engine(
-            url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True, pool_recycle=1800
-        )
+        # No ping before every checkout (it costs a round trip per request): a connection
+        # found dead raises a disconnect error, SQLAlchemy then refreshes the whole pool, and
+        # the request answers 503 (see problems.register) for the client to retry.
+        engine = sa.create_engine(url, pool_size=pool_size, max_overflow=10, pool_recycle=1800)
     return engine.execution_options(**{READ_ONLY: True}) if read_only else engine
 
 

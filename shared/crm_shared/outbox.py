@@ -43,11 +43,7 @@ def notify_channel(service: str) -> str:
 
 
 def append(connection: Connection, table: sa.Table, events: Iterable[CloudEvent], service: str) -> None:
-    """Insert events into the outbox inside the caller's transaction.
-
-    On PostgreSQL a NOTIFY is sent in the same transaction: it is delivered only at
-    commit, so the relay wakes exactly when the rows become visible to it.
-    """
+    """Insert events into the outbox inside the caller's transaction (and, on PostgreSQL, NOTIFY the relay)."""
     rows = [
         {
             "event_id": event.id,
@@ -59,6 +55,11 @@ def append(connection: Connection, table: sa.Table, events: Iterable[CloudEvent]
     ]
     if not rows:
         return
-    connection.execute(table.insert(), rows)
-    if connection.dialect.name == "postgresql":
-        connection.execute(sa.text("SELECT pg_notify(:channel, '')"), {"channel": notify_channel(service)})
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.insert(), rows)
+        return
+    # One round trip for the rows and the NOTIFY: the insert runs as a data-modifying CTE
+    # (always executed in full) and the notification is delivered only at commit, so the
+    # relay wakes exactly when the rows become visible to it.
+    inserted = table.insert().values(rows).returning(table.c.id).cte("inserted")
+    connection.execute(sa.select(sa.func.pg_notify(notify_channel(service), "")).add_cte(inserted))

@@ -5,6 +5,7 @@ import json
 import logging
 from typing import Any, Mapping
 
+import sqlalchemy as sa
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
@@ -82,6 +83,13 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):  # type: ignore[no-untyped-def]
         return http_exception_response(error)
+
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.InterfaceError)
+    def _database_unavailable(error: sa.exc.DBAPIError):  # type: ignore[no-untyped-def]
+        log.warning("database unavailable: %s", error.orig)
+        return problem_response(503, "Service Unavailable", "The database is unavailable; retry shortly.",
+                                headers={"Retry-After": "1"})
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
