@@ -1,12 +1,38 @@
 """Connections to the message bus: RabbitMQ, or kombu's embedded file transport."""
 from __future__ import annotations
 
+import itertools
+import os
+import time
+import uuid
 from pathlib import Path
 
 from kombu import Connection
 from kombu.transport import filesystem, virtual
+from kombu.utils.json import dumps
 
 from crm_shared.config import Settings
+
+_sequence = itertools.count()
+
+
+class EmbeddedChannel(filesystem.Channel):
+    """The file transport's channel, writing each message atomically and in order.
+
+    The stock channel creates the message file and then writes it, so a consumer polling
+    the folder can pick up an empty or half-written file (a decode error, and the message
+    is gone). Here the file is written under a name no consumer matches and renamed into
+    place; names sort by time and a per-process counter, so one publisher's messages are
+    read in the order they were sent.
+    """
+
+    def _put(self, queue, payload, **kwargs):  # type: ignore[no-untyped-def]
+        name = f"{time.time_ns():020d}_{next(_sequence):010d}_{uuid.uuid4().hex}.{queue}.msg"
+        final = os.path.join(self.data_folder_out, name)
+        partial = final + ".partial"
+        with open(partial, "wb") as handle:
+            handle.write(dumps(payload).encode())
+        os.rename(partial, final)
 
 
 class EmbeddedTransport(filesystem.Transport):
@@ -16,6 +42,8 @@ class EmbeddedTransport(filesystem.Transport):
     them to a second data folder's control files; a process (or test) that talks to two
     folders would route nothing in the second one.
     """
+
+    Channel = EmbeddedChannel
 
     def __init__(self, client, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(client, **kwargs)
