@@ -6,27 +6,38 @@ from typing import Iterator
 import pytest
 
 from crm_shared.testing import servers
+from crm_shared.testing.fake_ares import FakeAres
 from crm_suite.testing import RunningSuite
 
 
-def _running(tmp_path_factory: pytest.TempPathFactory, *, distributed: bool) -> Iterator[RunningSuite]:
+@pytest.fixture(scope="session")
+def fake_ares() -> Iterator[FakeAres]:
+    """The local business register every suite of the run asks (CRM_ARES_URL) instead of the real ARES."""
+    with FakeAres() as fake:
+        yield fake
+
+
+def _running(
+    tmp_path_factory: pytest.TempPathFactory, fake_ares: FakeAres, *, distributed: bool
+) -> Iterator[RunningSuite]:
     if distributed:
         servers.require(servers.POSTGRES_URL, "PostgreSQL")
         servers.require(servers.AMQP_URL, "RabbitMQ")
-    suite = RunningSuite(tmp_path_factory.mktemp("distributed" if distributed else "embedded"), distributed=distributed)
+    suite = RunningSuite(tmp_path_factory.mktemp("distributed" if distributed else "embedded"), distributed=distributed,
+                         extra_env={"CRM_ARES_URL": fake_ares.url})
     suite.start()
     yield suite
     suite.stop()
 
 
 @pytest.fixture(scope="session")
-def embedded_suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSuite]:
-    yield from _running(tmp_path_factory, distributed=False)
+def embedded_suite(tmp_path_factory: pytest.TempPathFactory, fake_ares: FakeAres) -> Iterator[RunningSuite]:
+    yield from _running(tmp_path_factory, fake_ares, distributed=False)
 
 
 @pytest.fixture(scope="session")
-def distributed_suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSuite]:
-    yield from _running(tmp_path_factory, distributed=True)
+def distributed_suite(tmp_path_factory: pytest.TempPathFactory, fake_ares: FakeAres) -> Iterator[RunningSuite]:
+    yield from _running(tmp_path_factory, fake_ares, distributed=True)
 
 
 @pytest.fixture(params=["embedded", "distributed"])
@@ -36,6 +47,8 @@ def suite(request: pytest.FixtureRequest) -> RunningSuite:
 
 
 @pytest.fixture
-def fresh_distributed_suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSuite]:
+def fresh_distributed_suite(
+    tmp_path_factory: pytest.TempPathFactory, fake_ares: FakeAres
+) -> Iterator[RunningSuite]:
     """A distributed suite of the test's own, for tests that break things."""
-    yield from _running(tmp_path_factory, distributed=True)
+    yield from _running(tmp_path_factory, fake_ares, distributed=True)

@@ -23,6 +23,8 @@ class Principal:
     role: str
     username: str = ""
     manager_id: str | None = None
+    #: ids of the users whose manager this caller is (the `team` claim, fixed at login)
+    team: tuple[str, ...] = ()
 
     @property
     def is_admin(self) -> bool:
@@ -44,6 +46,7 @@ class Principal:
             role=role,
             username=str(claims.get("preferred_username") or ""),
             manager_id=claims.get("manager_id"),
+            team=tuple(str(member) for member in claims.get("team") or ()),
         )
 
 

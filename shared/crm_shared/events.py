@@ -23,6 +23,8 @@ class ObjectChanged:
     sequence: int
     changes: tuple[Change, ...] = ()
     state: dict[str, Any] = field(default_factory=dict)
+    #: further top-level members of `data` for some operations, e.g. `merged_from`
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def event_type(self) -> str:
@@ -39,4 +41,5 @@ class ObjectChanged:
             "operation": self.operation,
             "changes": [change.as_dict() for change in self.changes],
             "state": self.state,
+            **self.extra,
         }

@@ -39,6 +39,7 @@ def long_running(environ: dict[str, str]) -> list[ProcessSpec]:
         ProcessSpec("gateway", _module("crm_gateway", "serve"), health("gateway")),
         ProcessSpec("contacts", _module("crm_contacts", "serve"), health("contacts")),
         ProcessSpec("contacts-relay", _module("crm_shared.relay_main", "contacts")),
+        ProcessSpec("contacts-consumer", _module("crm_contacts", "consume")),
         ProcessSpec("audit", _module("crm_audit", "serve"), health("audit")),
         ProcessSpec("audit-consumer", _module("crm_audit", "consume")),
     ]

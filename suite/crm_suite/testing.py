@@ -9,7 +9,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import requests
 
@@ -31,11 +31,12 @@ def free_port() -> int:
 class RunningSuite:
     """`crm-suite run` in a child process, on its own ports, data folder, databases and vhost."""
 
-    def __init__(self, data_dir: Path, *, distributed: bool) -> None:
+    def __init__(self, data_dir: Path, *, distributed: bool, extra_env: Mapping[str, str] | None = None) -> None:
         self.data_dir = data_dir
         self.distributed = distributed
         self.ports = {service: free_port() for service in SERVICES}
-        self.env = {**os.environ, "CRM_DATA_DIR": str(data_dir), "CRM_ADMIN_PASSWORD": ADMIN_PASSWORD}
+        self.env = {**os.environ, "CRM_DATA_DIR": str(data_dir), "CRM_ADMIN_PASSWORD": ADMIN_PASSWORD,
+                    **(extra_env or {})}
         self.env.update({f"CRM_{s.upper()}_PORT": str(p) for s, p in self.ports.items()})
         self.env.pop("CRM_DATABASE_URL", None)
         self.env.pop("CRM_BROKER_URL", None)

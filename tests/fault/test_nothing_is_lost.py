@@ -98,6 +98,7 @@ def test_a_consumer_killed_mid_stream_loses_and_doubles_nothing(suite: RunningSu
         os.kill(consumer, signal.SIGCONT)
     seen = wait_for(lambda: len(created_entries(admin, label)), timeout=30, interval=0.01)
     os.kill(consumer, signal.SIGKILL)
+    print(f"killed the consumer after {seen} of {len(ids)} entries")
     assert 0 < seen < len(ids), "the kill must land while the backlog is being consumed"
     wait_for(lambda: suite.pid("audit-consumer") != consumer, timeout=20)
     assert_exactly_one_entry_each(admin, label, ids)

@@ -7,7 +7,8 @@ from typing import Sequence
 import sqlalchemy as sa
 
 from crm_audit.adapters import repository, tables
-from crm_audit.domain.entries import entry_from_event
+from crm_audit.domain.entries import AuditEntry, entry_from_event
+from crm_audit.domain.redaction import Anonymization, Subject, anonymization_of, redact, subject_of
 from crm_shared import bus, db, topology
 from crm_shared.config import Settings
 from crm_shared.consumer import ConsumerSettings, EventConsumer
@@ -20,7 +21,25 @@ def handle_events(connection: sa.Connection, events: Sequence[CloudEvent]) -> No
     """Record a batch of events as entries in the caller's transaction; InvalidEvent if one is malformed."""
     now = utcnow()
     entries = [entry_from_event(event, recorded_at=now) for event in events]
-    repository.add_all(connection, entries)
+    subjects = {subject_of(entry) for entry in entries}
+    repository.lock_subjects(connection, subjects)
+    fresh = _anonymizations(entries)
+    for anonymization in fresh.values():
+        repository.record_anonymization(connection, anonymization)
+    # the stored anonymizations include this batch's, and any that arrived before these entries
+    known = repository.anonymizations(connection, subjects)
+    repository.add_all(connection, [redact(entry, known.get(subject_of(entry))) for entry in entries])
+    for subject in fresh:
+        repository.redact_history(connection, known[subject])
+
+
+def _anonymizations(entries: list[AuditEntry]) -> dict[Subject, Anonymization]:
+    latest: dict[Subject, Anonymization] = {}
+    for entry in entries:
+        anonymization = anonymization_of(entry)
+        if anonymization is not None:
+            latest[anonymization.subject] = anonymization.later(latest.get(anonymization.subject))
+    return latest
 
 
 def build_consumer(

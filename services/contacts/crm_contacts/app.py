@@ -8,7 +8,9 @@ from crm_shared import auth, db
 from crm_shared.config import Settings
 from crm_shared.web import create_service_app
 
+from crm_contacts.api import exports, groups, registry
 from crm_contacts.api.contacts import blueprints
+from crm_contacts.registry.ares import ares_from_settings
 from crm_contacts.service_layer.unit_of_work import SERVICE, unit_of_work_factory
 
 
@@ -25,7 +27,9 @@ def create_app(settings: Settings | None = None, *, verifier: auth.TokenVerifier
             connection.execute(sa.text("SELECT 1"))
 
     app, _api = create_service_app(
-        settings, title="CRM contacts", blueprints=blueprints(), verifier=verifier, readiness=ready
+        settings, title="CRM contacts", verifier=verifier, readiness=ready,
+        blueprints=[*blueprints(), groups.blp, *exports.blueprints(), *registry.blueprints()],
     )
     app.extensions["crm_contacts"] = {"uow_factory": unit_of_work_factory(engine), "engine": engine}
+    app.extensions["crm_contacts"]["registry"] = ares_from_settings(settings.extra)
     return app

@@ -42,8 +42,8 @@ class TokenIssuer:
         self.ttl_seconds = ttl_seconds
         self.clock = clock
 
-    def issue(self, user: User) -> IssuedToken:
-        """Return a signed token naming `user`, their role and their manager."""
+    def issue(self, user: User, team: tuple[str, ...] = ()) -> IssuedToken:
+        """Return a signed token naming `user`, their role, their manager and their direct reports."""
         now = self.clock()
         claims = {
             "iss": self.issuer,
@@ -53,6 +53,8 @@ class TokenIssuer:
             "role": user.role,
             "preferred_username": user.username,
             "manager_id": user.manager_id,
+            # fixed at login: a change of the team shows in the next token
+            "team": list(team),
             "iat": now,
             "exp": now + timedelta(seconds=self.ttl_seconds),
             "jti": str(uuid.uuid4()),

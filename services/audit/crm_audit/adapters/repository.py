@@ -1,21 +1,26 @@
 """Reading and writing audit entries with SQLAlchemy Core, inside the caller's transaction."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
-from typing import Any, Iterable, Iterator
+from typing import Any, Collection, Iterable, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from crm_audit.adapters.tables import FILTER_COLUMNS, audit_entries
+from crm_audit.adapters.tables import FILTER_COLUMNS, anonymized_subjects, audit_entries
 from crm_audit.domain.entries import AuditEntry, EntryFilter
+from crm_audit.domain.redaction import Anonymization, Subject, redact
 from crm_shared.types import UTCDateTime
 
 #: the sort key of the list, newest first: (occurred_at, id)
 SortKey = tuple[datetime, str]
 
 _COLUMNS = [column.name for column in audit_entries.columns]
+_LOCK_IN_ORDER = sa.text(
+    "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(CAST(:keys AS bigint[])) AS k ORDER BY k) AS s"
+)
 
 
 def add_all(connection: Connection, entries: Iterable[AuditEntry]) -> None:
@@ -25,6 +30,64 @@ def add_all(connection: Connection, entries: Iterable[AuditEntry]) -> None:
         return
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     connection.execute(dialect.insert(audit_entries).on_conflict_do_nothing(index_elements=["id"]), rows)
+
+
+def lock_subjects(connection: Connection, subjects: Collection[Subject]) -> None:
+    """Lock each subject until commit (PostgreSQL): its entries and its anonymization serialize."""
+    # Without it, an entry of a subject and that subject's anonymization handled by two
+    # consumers at once would each miss the other's uncommitted row, and the entry would
+    # be stored unredacted. Keys are taken in sorted order so two batches never deadlock.
+    # SQLite needs nothing: its writers are serialized already (BEGIN IMMEDIATE).
+    if connection.dialect.name != "postgresql" or not subjects:
+        return
+    keys = sorted({_lock_key(subject) for subject in subjects})
+    connection.execute(_LOCK_IN_ORDER, {"keys": keys})
+
+
+def anonymizations(connection: Connection, subjects: Collection[Subject]) -> dict[Subject, Anonymization]:
+    """Return the recorded anonymizations of the given subjects."""
+    table = anonymized_subjects
+    found: dict[Subject, Anonymization] = {}
+    for object_type in {kind for kind, _ in subjects}:
+        ids = sorted(object_id for kind, object_id in subjects if kind == object_type)
+        query = sa.select(table).where(table.c.object_type == object_type, table.c.object_id.in_(ids))
+        for row in connection.execute(query).mappings():
+            found[(row["object_type"], row["object_id"])] = Anonymization(**row)
+    return found
+
+
+def record_anonymization(connection: Connection, anonymization: Anonymization) -> None:
+    """Remember that a subject was anonymized; of several anonymizations the latest is kept."""
+    table = anonymized_subjects
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(table).values(
+        object_type=anonymization.object_type, object_id=anonymization.object_id,
+        anonymized_at=anonymization.anonymized_at, event_id=anonymization.event_id,
+    )
+    connection.execute(insert.on_conflict_do_update(
+        index_elements=["object_type", "object_id"],
+        set_={"anonymized_at": insert.excluded.anonymized_at, "event_id": insert.excluded.event_id},
+        where=insert.excluded.anonymized_at > table.c.anonymized_at,
+    ))
+
+
+def redact_history(connection: Connection, anonymization: Anonymization) -> int:
+    """Redact the stored entries of an anonymized subject in place; return how many changed."""
+    table = audit_entries
+    query = sa.select(table).where(
+        table.c.object_id == anonymization.object_id, table.c.object_type == anonymization.object_type
+    )
+    changed = 0
+    for row in connection.execute(query).mappings().all():
+        entry = _entry(row)
+        redacted = redact(entry, anonymization)
+        if redacted != entry:
+            connection.execute(
+                table.update().where(table.c.id == entry.id)
+                .values(object_name=redacted.object_name, changes=redacted.changes)
+            )
+            changed += 1
+    return changed
 
 
 def get(connection: Connection, entry_id: str) -> AuditEntry | None:
@@ -73,6 +136,11 @@ def _select(where: EntryFilter) -> sa.Select[Any]:
         if value is not None:
             statement = statement.where(table.c[name] == value)
     return statement
+
+
+def _lock_key(subject: Subject) -> int:
+    digest = hashlib.blake2b(f"crm-audit-subject:{subject[0]}:{subject[1]}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def _entry(row: Any) -> AuditEntry:

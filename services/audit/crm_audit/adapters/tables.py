@@ -41,4 +41,15 @@ for _column in FILTER_COLUMNS:
         audit_entries.c.id,
     )
 
+# Subjects whose personal values were erased (CON-4): an entry of one of them that
+# arrives late (out of order) is redacted before it is stored.
+anonymized_subjects = sa.Table(
+    "anonymized_subjects",
+    metadata,
+    sa.Column("object_type", sa.String(64), primary_key=True),
+    sa.Column("object_id", sa.String(100), primary_key=True),
+    sa.Column("anonymized_at", UTCDateTime(), nullable=False),
+    sa.Column("event_id", sa.String(36), nullable=False),
+)
+
 inbox = inbox_table(metadata)

@@ -6,14 +6,12 @@ from datetime import datetime
 from typing import Any, Iterable, Iterator
 
 from crm_audit.domain.entries import AuditEntry
+from crm_shared.spreadsheets import FORMULA_TRIGGERS, escape_formula  # noqa: F401  (the writers import them here)
 
 HEADER = ("Date", "User", "Object type", "Object", "Link", "Operation", "Field", "Before", "After")
 
 #: Date, then eight text cells in the order of HEADER
 Row = tuple[datetime, str, str, str, str, str, str, str, str]
-
-#: first characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection")
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def rows_of(entry: AuditEntry) -> list[Row]:
@@ -54,10 +52,3 @@ def cell_text(value: Any) -> str:
         # sorted: jsonb does not keep key order, and both backends must give the same file
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return str(value)
-
-
-def escape_formula(text: str) -> str:
-    """Prefix text a spreadsheet would run as a formula with an apostrophe, so it stays text."""
-    if text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text

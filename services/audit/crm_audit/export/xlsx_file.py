@@ -11,6 +11,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from crm_audit.domain.export_rows import HEADER, Row
+from crm_shared.spreadsheets import XLSX_OPTIONS
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: the most rows one Excel sheet holds, header included
@@ -18,14 +19,8 @@ MAX_SHEET_ROWS = 1_048_576
 SHEET_NAME = "Audit log"
 COLUMN_WIDTHS = (20, 24, 12, 32, 40, 12, 20, 40, 40)
 
-# xlsxwriter turns text starting with "=" into a formula and URL-like text into links
-# unless told otherwise; user data must always stay plain text.
-WORKBOOK_OPTIONS = {
-    "constant_memory": True,
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-}
+#: constant memory, and user text never turned into formulas, links or numbers (X-11)
+WORKBOOK_OPTIONS = XLSX_OPTIONS
 
 
 def write_xlsx(rows: Iterable[Row], target: IO[bytes], *, max_sheet_rows: int = MAX_SHEET_ROWS) -> None:

@@ -28,6 +28,19 @@ def _contact_columns() -> list[sa.Column]:
         sa.Column("created_by", sa.String(36), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.Column("updated_by", sa.String(36), nullable=False),
+        *record_action_columns(),
+    ]
+
+
+def record_action_columns() -> list[sa.Column]:
+    """Return the columns migration 0002 added: groups, consents, the lock, anonymization."""
+    return [
+        sa.Column("groups", JSONValue, nullable=True),
+        sa.Column("consents", JSONValue, nullable=True),
+        sa.Column("locked_by", sa.String(36), nullable=True),
+        sa.Column("locked_by_name", sa.String(200), nullable=True),
+        sa.Column("locked_at", UTCDateTime(), nullable=True),
+        sa.Column("anonymized_at", UTCDateTime(), nullable=True),
     ]
 
 
@@ -64,6 +77,52 @@ contact_tags = sa.Table(
     sa.Column("kind", sa.String(20), primary_key=True),
     sa.Column("contact_id", sa.String(36), primary_key=True),
     sa.Index("ix_contact_tags_contact", "contact_id"),
+)
+
+groups = sa.Table(
+    "groups",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text(), nullable=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("created_by", sa.String(36), nullable=False),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+    sa.Column("updated_by", sa.String(36), nullable=False),
+    sa.Index("ix_groups_name", "name", "id"),
+)
+
+# membership index for filtering by group (the list itself is on the contact, `groups`)
+contact_groups = sa.Table(
+    "contact_groups",
+    metadata,
+    sa.Column("group_id", sa.String(36), primary_key=True),
+    sa.Column("kind", sa.String(20), primary_key=True),
+    sa.Column("contact_id", sa.String(36), primary_key=True),
+    sa.Index("ix_contact_groups_contact", "contact_id"),
+)
+
+# which deals, tasks and interactions link a contact, built from their events
+contact_links = sa.Table(
+    "contact_links",
+    metadata,
+    sa.Column("contact_id", sa.String(36), primary_key=True),
+    sa.Column("object_type", sa.String(40), primary_key=True),
+    sa.Column("object_id", sa.String(36), primary_key=True),
+    sa.Column("contact_kind", sa.String(20), nullable=False),
+    sa.Column("object_name", sa.String(300), nullable=True),
+    sa.Index("ix_contact_links_object", "object_type", "object_id"),
+)
+
+# the newest event sequence applied per linking object: older events are ignored
+link_sources = sa.Table(
+    "link_sources",
+    metadata,
+    sa.Column("object_type", sa.String(40), primary_key=True),
+    sa.Column("object_id", sa.String(36), primary_key=True),
+    sa.Column("sequence", sa.Integer(), nullable=False),
+    sa.Column("deleted", sa.Boolean(), nullable=False),
 )
 
 outbox = outbox_table(metadata)

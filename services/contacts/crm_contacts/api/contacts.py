@@ -3,29 +3,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema
 
 from crm_shared.auth import current_principal
-from crm_shared.web import request_id
 
 from crm_contacts.adapters.repository import ListQuery
 from crm_contacts.api import schemas
-from crm_contacts.domain.model import Contact
+from crm_contacts.api.actions import add_record_actions
+from crm_contacts.api.common import present, uow
 from crm_contacts.service_layer import contacts as use_cases
 from crm_contacts.service_layer.preconditions import etag, matches
-from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
-
-
-def _uow() -> ContactsUnitOfWork:
-    factory = current_app.extensions["crm_contacts"]["uow_factory"]
-    return factory(actor=current_principal().actor(), correlation_id=request_id())
-
-
-def _present(contact: Contact) -> tuple[dict[str, Any], dict[str, str]]:
-    return contact.state(), {"ETag": etag(contact.version)}
 
 
 def contact_blueprint(
@@ -42,15 +32,17 @@ def contact_blueprint(
         def get(self, args: dict[str, Any]) -> dict[str, Any]:
             """List records, filtered and sorted, one keyset page at a time."""
             cursor = args.pop("cursor", None)
-            items, next_cursor = use_cases.list_contacts(_uow(), ListQuery(kind=kind, **args), cursor)
+            items, next_cursor = use_cases.list_contacts(
+                uow(), ListQuery(kind=kind, **args), cursor, current_principal()
+            )
             return {"items": [item.state() for item in items], "next_cursor": next_cursor}
 
         @blp.arguments(in_schema)
         @blp.response(201, out_schema)
         def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
             """Create a record."""
-            contact = use_cases.create_contact(_uow(), kind, data)
-            state, headers = _present(contact)
+            contact = use_cases.create_contact(uow(), kind, data)
+            state, headers = present(contact)
             return state, {**headers, "Location": contact.link}
 
     @blp.route("/<uuid:contact_id>")
@@ -58,33 +50,35 @@ def contact_blueprint(
         @blp.response(200, out_schema)
         def get(self, contact_id: Any) -> Any:
             """Read a record; If-None-Match with its current ETag answers 304."""
-            contact = use_cases.get_contact(_uow(), kind, str(contact_id))
+            contact = use_cases.get_contact(uow(), kind, str(contact_id), current_principal())
             if matches(request.headers.get("If-None-Match"), contact.version):
                 return Response(status=304, headers={"ETag": etag(contact.version)})
-            return _present(contact)
+            return present(contact)
 
         @blp.arguments(in_schema(partial=True))
         @blp.response(200, out_schema)
         def patch(self, data: dict[str, Any], contact_id: Any) -> tuple[dict[str, Any], dict[str, str]]:
             """Change some fields; with If-Match, only if the record is still that version."""
             contact = use_cases.update_contact(
-                _uow(), kind, str(contact_id), data, if_match=request.headers.get("If-Match")
+                uow(), kind, str(contact_id), data, current_principal(), if_match=request.headers.get("If-Match")
             )
-            return _present(contact)
+            return present(contact)
 
         @blp.arguments(schemas.DeleteArgsSchema, location="query")
         @blp.response(204)
         def delete(self, args: dict[str, Any], contact_id: Any) -> None:
             """Delete a record for good (409 when links exist and cascade is not confirmed)."""
             use_cases.delete_contact(
-                _uow(), kind, str(contact_id), cascade=args["cascade"], if_match=request.headers.get("If-Match")
+                uow(), kind, str(contact_id), current_principal(), cascade=args["cascade"],
+                if_match=request.headers.get("If-Match"),
             )
 
+    add_record_actions(blp, kind, out_schema)
     return blp
 
 
 def blueprints() -> list[Blueprint]:
-    """Return the blueprints of persons and companies."""
+    """Return the blueprints of persons and companies (with their record actions)."""
     return [
         contact_blueprint(
             "person", "persons", schemas.PersonInSchema, schemas.PersonOutSchema, schemas.PersonListArgsSchema

@@ -1,14 +1,32 @@
-"""The events a contact's life produces, as the bus and the audit log see them."""
+"""The events a contact's (or group's) life produces, as the bus and the audit log see them."""
 from __future__ import annotations
+
+from typing import Any, Protocol
 
 from crm_shared.changes import Change
 from crm_shared.events import ObjectChanged
 
-from crm_contacts.domain.model import Contact
+
+class Recorded(Protocol):
+    """What an event describes: a contact or a group."""
+
+    kind: str
+    id: str
+    version: int
+
+    @property
+    def display_name(self) -> str: ...
+
+    @property
+    def link(self) -> str: ...
+
+    def state(self) -> dict[str, Any]: ...
 
 
-def contact_changed(contact: Contact, operation: str, changes: list[Change]) -> ObjectChanged:
-    """Describe a committed change of a contact: created, updated, deleted, …"""
+def contact_changed(
+    contact: Recorded, operation: str, changes: list[Change], extra: dict[str, Any] | None = None
+) -> ObjectChanged:
+    """Describe a committed change of a contact or group: created, updated, merged, locked, …"""
     return ObjectChanged(
         object_type=contact.kind,
         object_id=contact.id,
@@ -18,4 +36,5 @@ def contact_changed(contact: Contact, operation: str, changes: list[Change]) -> 
         sequence=contact.version,
         changes=tuple(changes),
         state=contact.state(),
+        extra=dict(extra or {}),
     )

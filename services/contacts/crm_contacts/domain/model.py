@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar, Iterable, Mapping
 
 from crm_shared.changes import Change, created, deleted, diff
 
@@ -16,12 +16,12 @@ class ContactRuleBroken(ValueError):
         self.errors = dict(errors)
 
 
-LIST_FIELDS = frozenset({"emails", "phones", "tags"})
+LIST_FIELDS = frozenset({"emails", "phones", "tags", "groups"})
 
 
 @dataclass
 class Contact:
-    """What persons and companies share: identity, version, owner, communication, tags."""
+    """What persons and companies share; consents, lock and validity change by their own actions."""
 
     kind: ClassVar[str]
     editable: ClassVar[tuple[str, ...]]
@@ -36,9 +36,15 @@ class Contact:
     emails: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
     address: dict[str, str] | None = None
     note: str | None = None
     valid: bool = True
+    consents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    locked_by: str | None = None
+    locked_by_name: str | None = None
+    locked_at: datetime | None = None
+    anonymized_at: datetime | None = None
 
     @property
     def display_name(self) -> str:
@@ -56,8 +62,8 @@ class Contact:
     def state(self) -> dict[str, Any]:
         """Return the whole record as plain data (the `state` of its events)."""
         data: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
-        for stamp in ("created_at", "updated_at"):
-            data[stamp] = data[stamp].isoformat()
+        for stamp in ("created_at", "updated_at", "locked_at", "anonymized_at"):
+            data[stamp] = data[stamp].isoformat() if data[stamp] else None
         data["kind"] = self.kind
         data["name"] = self.display_name
         return data
@@ -77,10 +83,23 @@ class Contact:
             raise ContactRuleBroken({name: ["Unknown field."] for name in sorted(unknown)})
         proposed = replace(self, **normalize(patch))
         proposed.check()
-        changes = diff(self.values(), proposed.values(), self.editable)
+        return self.changed_to(proposed, self.editable, actor_id=actor_id, now=now)
+
+    def changed_to(
+        self, proposed: "Contact", names: Iterable[str], *, actor_id: str, now: datetime
+    ) -> tuple["Contact", list[Change]]:
+        """Return `proposed` as the next version and the changes among `names` (none: self, [])."""
+        names = tuple(names)
+        before = {name: getattr(self, name) for name in names}
+        after = {name: getattr(proposed, name) for name in names}
+        changes = diff(before, after, names)
         if not changes:
             return self, []
-        return replace(proposed, version=self.version + 1, updated_at=now, updated_by=actor_id), changes
+        return self.next_version(proposed, actor_id=actor_id, now=now), changes
+
+    def next_version(self, proposed: "Contact", *, actor_id: str, now: datetime) -> "Contact":
+        """Return `proposed` stamped as the version after this one."""
+        return replace(proposed, version=self.version + 1, updated_at=now, updated_by=actor_id)
 
     def check(self) -> None:
         """Raise ContactRuleBroken when the record breaks a rule of its kind."""
@@ -93,7 +112,7 @@ class Person(Contact):
     kind: ClassVar[str] = "person"
     editable: ClassVar[tuple[str, ...]] = (
         "first_name", "last_name", "emails", "phones", "position", "company_id",
-        "address", "note", "tags", "owner_id",
+        "address", "note", "tags", "groups", "owner_id",
     )
 
     first_name: str | None = None
@@ -103,10 +122,12 @@ class Person(Contact):
 
     @property
     def display_name(self) -> str:
+        if self.anonymized_at and not (self.first_name or self.last_name):
+            return ANONYMIZED_NAME
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
     def check(self) -> None:
-        if not (self.first_name or self.last_name):
+        if not (self.first_name or self.last_name or self.anonymized_at):
             raise ContactRuleBroken({"last_name": ["A person needs a first or a last name."]})
 
 
@@ -116,7 +137,8 @@ class Company(Contact):
 
     kind: ClassVar[str] = "company"
     editable: ClassVar[tuple[str, ...]] = (
-        "name", "reg_id", "vat_id", "emails", "phones", "address", "website", "note", "tags", "owner_id",
+        "name", "reg_id", "vat_id", "emails", "phones", "address", "website", "note", "tags", "groups",
+        "owner_id",
     )
 
     name: str = ""
@@ -136,6 +158,8 @@ class Company(Contact):
         if not self.name:
             raise ContactRuleBroken({"name": ["A company needs a name."]})
 
+
+ANONYMIZED_NAME = "Anonymized person"
 
 KINDS: dict[str, type[Contact]] = {"person": Person, "company": Company}
 

@@ -9,6 +9,8 @@ from crm_shared.envelope import SYSTEM, Actor
 from crm_shared.unit_of_work import UnitOfWork
 
 from crm_contacts.adapters import tables
+from crm_contacts.adapters.groups import GroupRepository
+from crm_contacts.adapters.links import LinkRepository
 from crm_contacts.adapters.repository import ContactRepository
 
 SERVICE = "contacts"
@@ -18,9 +20,13 @@ class ContactsUnitOfWork(UnitOfWork):
     """A transaction over the contacts tables that commits its events to the outbox."""
 
     contacts: ContactRepository
+    groups: GroupRepository
+    links: LinkRepository
 
     def _open(self) -> None:
         self.contacts = ContactRepository(self.connection)
+        self.groups = GroupRepository(self.connection)
+        self.links = LinkRepository(self.connection)
 
 
 UnitOfWorkFactory = Callable[..., ContactsUnitOfWork]

@@ -30,7 +30,7 @@ class Token(MethodView):
         deps = dependencies()
         username, password = credentials["username"], credentials["password"]
         user = services.authenticate(deps.uow(), deps.passwords, username, password)
-        return deps.issuer.issue(user), 200, NO_STORE
+        return deps.issuer.issue(user, services.team_of(deps.uow(), user)), 200, NO_STORE
 
 
 @blp.route("/me")

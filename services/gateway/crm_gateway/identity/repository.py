@@ -40,6 +40,11 @@ class UserRepository:
         rows = self.connection.execute(sa.select(*_USER_COLUMNS).order_by(users.c.username))
         return [_user(row) for row in rows]
 
+    def reports_of(self, manager_id: str) -> list[str]:
+        """Return the ids of the users whose manager is `manager_id`."""
+        query = sa.select(users.c.id).where(users.c.manager_id == manager_id).order_by(users.c.id)
+        return list(self.connection.execute(query).scalars())
+
     def is_empty(self) -> bool:
         """Tell whether no user exists yet."""
         return self.connection.execute(sa.select(users.c.id).limit(1)).first() is None

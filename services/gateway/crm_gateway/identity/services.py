@@ -35,6 +35,14 @@ def authenticate(uow: IdentityUnitOfWork, passwords: Passwords, username: str, p
     return user
 
 
+def team_of(uow: IdentityUnitOfWork, user: User) -> tuple[str, ...]:
+    """Return the ids of a manager's direct reports (nobody for other roles)."""
+    if user.role != "manager":
+        return ()
+    with uow:
+        return tuple(uow.users.reports_of(user.id))
+
+
 def register_user(uow: IdentityUnitOfWork, passwords: Passwords, new: NewUser) -> User:
     """Create a user; 409 when the username is taken, 422 when the manager is unknown."""
     password_hash = passwords.hash(new.password)

@@ -44,6 +44,26 @@ def test_the_admin_logs_in_and_gets_a_bearer_token(client: FlaskClient) -> None:
     assert claims["iss"] == "crm-gateway" and claims["aud"] == "crm" and claims["manager_id"] is None
 
 
+def test_a_manager_logs_in_with_their_direct_reports_in_the_team_claim(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    def create(username: str, role: str, manager_id: str | None = None) -> str:
+        body = {"username": username, "password": "password-123", "name": username.title(),
+                "email": f"{username}@example.cz", "role": role, "manager_id": manager_id}
+        response = client.post("/api/v1/users", json=body, headers=admin_headers)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+
+    manager = create("mona", "manager")
+    report = create("alice", "user", manager)
+    claims = {}
+    for username in ("mona", "alice"):
+        token = client.post("/api/v1/auth/token", json={"username": username, "password": "password-123"})
+        claims[username] = jwt.decode(token.get_json()["access_token"], options={"verify_signature": False})
+    assert claims["mona"]["team"] == [report]
+    assert claims["alice"]["team"] == [] and claims["alice"]["manager_id"] == manager
+
+
 def test_the_token_lifetime_follows_the_setting(make_app, login) -> None:  # type: ignore[no-untyped-def]
     client = make_app(CRM_TOKEN_TTL_SECONDS="60").test_client()
     response = client.post("/api/v1/auth/token", json={"username": "admin", "password": ADMIN_PASSWORD})

@@ -36,8 +36,14 @@ def test_an_issued_token_carries_its_key_id_and_every_claim(signing_key: Signing
     assert jwt.get_unverified_header(token) == {"alg": "RS256", "kid": signing_key.kid, "typ": "JWT"}
     claims = jwt.decode(token, options={"verify_signature": False})
     assert set(claims) == {"iss", "aud", "sub", "name", "role", "preferred_username", "manager_id",
-                           "iat", "exp", "jti"}
+                           "team", "iat", "exp", "jti"}
     assert claims["exp"] - claims["iat"] == 900
+
+
+def test_a_managers_token_names_their_team_for_the_services(signing_key: SigningKey) -> None:
+    issued = issuer(signing_key).issue(JANA, ("u-1", "u-2"))
+    principal = own_verifier(signing_key, issuer=ISSUER, audience=AUDIENCE).verify(issued.access_token)
+    assert principal.team == ("u-1", "u-2")
 
 
 def test_two_tokens_have_different_ids(signing_key: SigningKey) -> None:

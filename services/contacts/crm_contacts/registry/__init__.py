@@ -1,0 +1,1 @@
+"""Business registers (CON-12): a small interface, and an adapter per register (ARES first)."""

@@ -1,0 +1,70 @@
+"""The contacts app on a migrated database, called as different users, with its outbox readable."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from crm_shared.config import Settings
+from crm_shared.migrations import upgrade
+from crm_shared.testing.tokens import TokenIssuer
+
+from crm_contacts.__main__ import MIGRATIONS
+from crm_contacts.app import create_app
+
+ALICE = "aaaaaaaa-0000-0000-0000-000000000001"
+BOB = "bbbbbbbb-0000-0000-0000-000000000002"
+MANAGER = "cccccccc-0000-0000-0000-000000000003"
+ADMIN = "dddddddd-0000-0000-0000-000000000004"
+
+
+@pytest.fixture(scope="session")
+def issuer() -> TokenIssuer:
+    """One signing key per run: RSA key generation is slow."""
+    return TokenIssuer()
+
+
+class ContactsApi:
+    """A test client acting as a named user, that also reads the events left in the outbox."""
+
+    def __init__(self, client: FlaskClient, engine: sa.Engine, issuer: TokenIssuer) -> None:
+        self.client = client
+        self.engine = engine
+        self.users = {
+            "alice": issuer.headers("user", user_id=ALICE, name="Alice User", manager_id=MANAGER),
+            "bob": issuer.headers("user", user_id=BOB, name="Bob User"),
+            "manager": issuer.headers("manager", user_id=MANAGER, name="Mona Manager", team=[ALICE]),
+            "admin": issuer.headers("admin", user_id=ADMIN, name="Ada Admin"),
+        }
+
+    def call(self, method: str, path: str, *, user: str = "alice", headers: dict[str, str] | None = None,
+             **kwargs: Any) -> Any:
+        return self.client.open(f"/api/v1{path}", method=method, headers={**self.users[user], **(headers or {})},
+                                **kwargs)
+
+    def create(self, path: str, user: str = "alice", **values: Any) -> dict[str, Any]:
+        response = self.call("POST", path, user=user, json=values)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def events(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [json.loads(body) for body in conn.execute(sa.text("SELECT body FROM outbox ORDER BY id")).scalars()]
+
+    def last_event(self) -> dict[str, Any]:
+        return self.events()[-1]
+
+
+@pytest.fixture
+def contacts(any_database_url: str, tmp_path: Path, issuer: TokenIssuer) -> Iterator[ContactsApi]:
+    settings = Settings.from_env("contacts", {"CRM_DATA_DIR": str(tmp_path), "CRM_DATABASE_URL": any_database_url})
+    upgrade(settings.database_url, MIGRATIONS, "contacts")
+    app = create_app(settings, verifier=issuer.verifier())
+    engine = app.extensions["crm_contacts"]["engine"]
+    yield ContactsApi(app.test_client(), engine, issuer)
+    engine.dispose()
+
