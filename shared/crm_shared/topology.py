@@ -56,12 +56,13 @@ def _binding(routing_key: str):  # type: ignore[no-untyped-def]
 AUDIT = ConsumerQueue("audit", ("crm.#",))
 COUNTERS = ConsumerQueue("counters", ("crm.task.#", "crm.interaction.#", "crm.comment.#"))
 CONTACTS = ConsumerQueue("contacts", ("crm.deal.#", "crm.task.#", "crm.interaction.#"))
+DEALS = ConsumerQueue("deals", ("crm.person.#", "crm.company.#"))
 INTERACTIONS = ConsumerQueue(
     "interactions", ("crm.person.#", "crm.company.#", "crm.deal.#", "crm.task.#", "crm.group.#")
 )
 
 #: the consumers that exist in this version of the suite
-CONSUMERS: dict[str, ConsumerQueue] = {queue.name: queue for queue in (AUDIT, CONTACTS)}
+CONSUMERS: dict[str, ConsumerQueue] = {queue.name: queue for queue in (AUDIT, CONTACTS, DEALS)}
 
 
 def all_queues() -> list[Queue]:

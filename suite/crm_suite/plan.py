@@ -27,6 +27,7 @@ def setup_steps() -> list[ProcessSpec]:
         ProcessSpec("gateway-bootstrap", _module("crm_gateway", "bootstrap")),
         ProcessSpec("contacts-migrate", _module("crm_contacts", "migrate")),
         ProcessSpec("audit-migrate", _module("crm_audit", "migrate")),
+        ProcessSpec("deals-migrate", _module("crm_deals", "migrate")),
     ]
 
 
@@ -40,6 +41,9 @@ def long_running(environ: dict[str, str]) -> list[ProcessSpec]:
         ProcessSpec("contacts", _module("crm_contacts", "serve"), health("contacts")),
         ProcessSpec("contacts-relay", _module("crm_shared.relay_main", "contacts")),
         ProcessSpec("contacts-consumer", _module("crm_contacts", "consume")),
+        ProcessSpec("deals", _module("crm_deals", "serve"), health("deals")),
+        ProcessSpec("deals-relay", _module("crm_shared.relay_main", "deals")),
+        ProcessSpec("deals-consumer", _module("crm_deals", "consume")),
         ProcessSpec("audit", _module("crm_audit", "serve"), health("audit")),
         ProcessSpec("audit-consumer", _module("crm_audit", "consume")),
     ]

@@ -1,0 +1,117 @@
+"""Processes (with the default one), deals, their links, the contacts copy, sources, outbox, inbox.
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-22
+"""
+import uuid
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from alembic import op
+
+from crm_shared.migration_ops import create_inbox_v1, create_outbox_v1
+from crm_shared.types import JSONValue, Money, UTCDateTime
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+DEFAULT_STAGES = ("Qualification", "Needs analysis", "Proposal", "Negotiation")
+DEFAULT_SOURCES = ("Website", "Referral", "Cold call", "Event", "Partner", "Advertising", "Other")
+
+
+def _stamps() -> list[sa.Column]:
+    return [
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("created_by", sa.String(36), nullable=False),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.Column("updated_by", sa.String(36), nullable=False),
+    ]
+
+
+def upgrade() -> None:
+    processes = op.create_table(
+        "processes",
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("stages", JSONValue, nullable=False),
+        sa.Column("retired_stages", JSONValue, nullable=False),
+        sa.Column("won_task_template_id", sa.String(36), nullable=True),
+        sa.Column("lost_task_template_id", sa.String(36), nullable=True),
+        sa.Column("is_default", sa.Boolean(), nullable=False),
+        *_stamps(),
+    )
+    op.create_table(
+        "deals",
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(300), nullable=False),
+        sa.Column("value", Money(), nullable=False),
+        sa.Column("currency", sa.String(3), nullable=False),
+        sa.Column("source", sa.String(100), nullable=True),
+        sa.Column("process_id", sa.String(36), nullable=False),
+        sa.Column("process_name", sa.String(200), nullable=False),
+        sa.Column("stage_id", sa.String(36), nullable=False),
+        sa.Column("stage_name", sa.String(200), nullable=False),
+        sa.Column("status", sa.String(10), nullable=False),
+        sa.Column("lost_reason", sa.Text(), nullable=True),
+        sa.Column("planned_close_date", sa.Date(), nullable=True),
+        sa.Column("owner_id", sa.String(36), nullable=False),
+        sa.Column("products", JSONValue, nullable=False),
+        sa.Column("closed_at", UTCDateTime(), nullable=True),
+        *_stamps(),
+    )
+    op.create_index("ix_deals_process_status_stage", "deals", ["process_id", "status", "stage_id"])
+    op.create_index("ix_deals_owner", "deals", ["owner_id", "created_at", "id"])
+    op.create_index("ix_deals_created", "deals", ["created_at", "id"])
+    op.create_index("ix_deals_close_date", "deals", ["planned_close_date"])
+    op.create_table(
+        "deal_links",
+        sa.Column("deal_id", sa.String(36), primary_key=True),
+        sa.Column("contact_id", sa.String(36), primary_key=True),
+        sa.Column("contact_type", sa.String(10), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+    )
+    op.create_index("ix_deal_links_contact", "deal_links", ["contact_id"])
+    op.create_table(
+        "contacts",
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("kind", sa.String(10), nullable=False),
+        sa.Column("name", sa.String(420), nullable=True),
+        sa.Column("valid", sa.Boolean(), nullable=False),
+        sa.Column("pending", sa.Boolean(), nullable=False),
+        sa.Column("gone", sa.Boolean(), nullable=False),
+        sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
+    )
+    sources = op.create_table(
+        "deal_sources",
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("name", sa.String(100), nullable=False, unique=True),
+        sa.Column("position", sa.Integer(), nullable=False),
+    )
+    create_outbox_v1()
+    create_inbox_v1()
+    _seed(processes, sources)
+
+
+def _seed(processes: sa.Table, sources: sa.Table) -> None:
+    """The default process and sources exist from the first start (made here, so no event for them)."""
+    now = datetime.now(timezone.utc)
+    op.bulk_insert(processes, [{
+        "id": str(uuid.uuid4()), "version": 1, "name": "Sales",
+        "stages": [{"id": str(uuid.uuid4()), "name": name} for name in DEFAULT_STAGES],
+        "retired_stages": {}, "won_task_template_id": None, "lost_task_template_id": None, "is_default": True,
+        "created_at": now, "created_by": "system", "updated_at": now, "updated_by": "system",
+    }])
+    op.bulk_insert(sources, [
+        {"id": str(uuid.uuid4()), "name": name, "position": index} for index, name in enumerate(DEFAULT_SOURCES)
+    ])
+
+
+def downgrade() -> None:
+    for table in ("inbox", "outbox", "deal_sources", "contacts", "deal_links", "deals", "processes"):
+        op.drop_table(table)

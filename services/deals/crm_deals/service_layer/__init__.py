@@ -1,0 +1,1 @@
+"""Use cases of the deals service: one function each, one transaction each."""

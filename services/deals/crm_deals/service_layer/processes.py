@@ -1,0 +1,94 @@
+"""Creating, changing and listing sales processes."""
+from __future__ import annotations
+
+import uuid
+from typing import Any, Mapping
+
+from crm_shared.errors import Conflict, NotFound, ValidationFailed
+from crm_shared.types import utcnow
+
+from crm_deals.adapters import sources
+from crm_deals.domain.events import process_changed
+from crm_deals.domain.processes import Process, new_process
+from crm_deals.service_layer.rules import obey_rules
+from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
+
+
+def create_process(uow: DealsUnitOfWork, values: Mapping[str, Any]) -> Process:
+    """Create a sales process; its event commits with it."""
+    with uow:
+        process = obey_rules(lambda: new_process(values, id=str(uuid.uuid4()), actor_id=uow.actor.id, now=utcnow()))
+        uow.processes.add(process)
+        uow.emit(process_changed(process, "created", process.creation_changes()))
+        uow.commit()
+    return process
+
+
+def get_process(uow: DealsUnitOfWork, process_id: str) -> Process:
+    """Return a process or raise NotFound."""
+    with uow.reading():
+        return existing_process(uow, process_id)
+
+
+def list_processes(uow: DealsUnitOfWork) -> list[Process]:
+    """Return every process, the default first."""
+    with uow.reading():
+        return uow.processes.list()
+
+
+def update_process(uow: DealsUnitOfWork, process_id: str, patch: Mapping[str, Any]) -> Process:
+    """Rename, re-stage or re-template a process; a stage an open deal is in cannot be removed."""
+    with uow:
+        process = existing_process(uow, process_id, for_update=True)
+        changed, changes, removed = obey_rules(lambda: process.updated(patch, actor_id=uow.actor.id, now=utcnow()))
+        in_use = uow.processes.stages_used_by_open_deals(removed)
+        if in_use:
+            names = ", ".join(changed.retired_stages[i] for i in sorted(in_use))
+            raise Conflict(f"Open deals are in the stages {names}; move them before removing the stages.",
+                           stages=sorted(in_use))
+        if changes or changed is not process:
+            uow.processes.save(changed)
+            if changes:
+                uow.emit(process_changed(changed, "updated", changes))
+            uow.commit()
+    return changed
+
+
+def process_for_deal(uow: DealsUnitOfWork, process_id: str | None) -> Process:
+    """Return the process a deal names (422 on `process_id` when there is none), or the default one."""
+    try:
+        return existing_process(uow, process_id)
+    except NotFound:
+        raise ValidationFailed({"process_id": [f"No process with id {process_id}."]}) from None
+
+
+def existing_process(uow: DealsUnitOfWork, process_id: str | None, *, for_update: bool = False) -> Process:
+    """Return the named process, or the default one when none is named; raise NotFound."""
+    process = uow.processes.get(process_id, for_update=for_update) if process_id else uow.processes.default()
+    if process is None:
+        raise NotFound(f"No process with id {process_id}.")
+    return process
+
+
+def list_sources(uow: DealsUnitOfWork) -> list[dict[str, str]]:
+    """Return the acquisition sources in their order."""
+    with uow.reading():
+        return sources.all_sources(uow.connection)
+
+
+def add_source(uow: DealsUnitOfWork, name: str) -> dict[str, str]:
+    """Add an acquisition source; names are unique."""
+    with uow:
+        if name.strip() in sources.names(uow.connection):
+            raise Conflict(f"The source {name} exists already.")
+        source = sources.add(uow.connection, name.strip())
+        uow.commit()
+    return source
+
+
+def remove_source(uow: DealsUnitOfWork, source_id: str) -> bool:
+    """Remove an acquisition source; return whether it existed."""
+    with uow:
+        removed = sources.remove(uow.connection, source_id)
+        uow.commit()
+    return removed

@@ -1,0 +1,66 @@
+"""The deals consumer on RabbitMQ: contact events from the bus reach the copy and the deals' links."""
+from __future__ import annotations
+
+import threading
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import sqlalchemy as sa
+from kombu import Connection
+
+from crm_shared import db
+from crm_shared.config import Settings
+from crm_shared.consumer import ConsumerSettings
+from crm_shared.migrations import upgrade
+from crm_shared.publisher import ConfirmingPublisher, OutgoingMessage
+from crm_shared.testing.fixtures import wait_until
+from crm_shared.topology import declare_all
+
+import crm_deals
+from crm_deals.consumer import build_consumer
+from crm_deals.domain.links import Link
+
+from .contact_events import contact_event
+from .test_contact_events import add_deal, links_of, outbox
+
+pytestmark = pytest.mark.integration
+MIGRATIONS = str(Path(crm_deals.__file__).parent / "migrations")
+
+
+@pytest.fixture
+def running(amqp_url: str, postgres_url: str) -> Iterator[tuple[sa.Engine, ConfirmingPublisher]]:
+    upgrade(postgres_url, MIGRATIONS, "deals")
+    engine = db.create_engine(postgres_url)
+    settings = Settings.from_env("deals", {"CRM_BROKER_URL": amqp_url, "CRM_DATABASE_URL": postgres_url})
+    consumer = build_consumer(settings, engine, ConsumerSettings(retry_delays=(0.01,)))
+    with Connection(amqp_url) as conn:
+        declare_all(conn.default_channel)
+    stop = threading.Event()
+    thread = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
+    thread.start()
+    publisher = ConfirmingPublisher(lambda: Connection(amqp_url))
+    yield engine, publisher
+    stop.set()
+    thread.join(10)
+    publisher.close()
+    engine.dispose()
+
+
+def message(event) -> OutgoingMessage:  # type: ignore[no-untyped-def]
+    return OutgoingMessage(event.type, event.to_json(), event.id)
+
+
+def test_merge_and_delete_events_from_the_bus_move_and_remove_links_once(
+    running: tuple[sa.Engine, ConfirmingPublisher],
+) -> None:
+    engine, publisher = running
+    source, target, gone = (str(uuid.uuid4()) for _ in range(3))
+    deal = add_deal(engine, Link("person", source), Link("person", gone))
+    merged = contact_event("person", target, "merged", 2, "Jan Pravý", merged_from=[source])
+    deleted = contact_event("person", gone, "deleted", 3)
+    publisher.publish_batch([message(merged), message(deleted), message(merged)])
+    wait_until(lambda: [link["id"] for link in links_of(engine, deal)] == [target], timeout=20)
+    wait_until(lambda: len(outbox(engine)) == 2, timeout=5)
+    assert [e["actorname"] for e in outbox(engine)] == ["system", "system"]
