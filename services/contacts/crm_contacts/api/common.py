@@ -9,7 +9,7 @@ from crm_shared.auth import current_principal
 from crm_shared.web import request_id
 
 from crm_contacts.domain.model import Contact
-from crm_contacts.service_layer.preconditions import etag
+from crm_shared.preconditions import etag
 from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
 
 

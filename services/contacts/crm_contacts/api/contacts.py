@@ -15,7 +15,7 @@ from crm_contacts.api import schemas
 from crm_contacts.api.actions import add_record_actions
 from crm_contacts.api.common import present, uow
 from crm_contacts.service_layer import contacts as use_cases
-from crm_contacts.service_layer.preconditions import etag, matches
+from crm_shared.preconditions import etag, matches
 
 
 def contact_blueprint(

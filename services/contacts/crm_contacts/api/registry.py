@@ -14,7 +14,7 @@ from crm_contacts.api import schemas
 from crm_contacts.api.views import uows
 from crm_contacts.registry.base import Registry
 from crm_contacts.service_layer import registry as use_cases
-from crm_contacts.service_layer.preconditions import etag
+from crm_shared.preconditions import etag
 
 
 class LookupArgsSchema(schemas.StrictSchema):

@@ -1,22 +1,16 @@
 """What the contacts API accepts and answers."""
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
 from crm_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from crm_shared.schema_fields import UUIDString
+from crm_shared.schemas import StrictSchema, page_schema  # noqa: F401  (page_schema: used as schemas.page_schema)
 
 from crm_contacts.adapters.repository import SORTS
 
 PHONE = validate.Regexp(r"^\+?[0-9 ()./-]{3,40}$", error="Not a valid phone number.")
 text = lambda size: fields.String(allow_none=True, validate=validate.Length(max=size))  # noqa: E731
-
-
-class StrictSchema(Schema):
-    """Refuses fields it does not know (422 naming them)."""
-
-    class Meta:
-        unknown = RAISE
 
 
 class AddressSchema(StrictSchema):
@@ -171,10 +165,3 @@ class MemberInSchema(StrictSchema):
     kind = fields.String(required=True, validate=validate.OneOf(["person", "company"]))
     id = UUIDString(required=True)
 
-
-def page_schema(item: type[Schema]) -> type[Schema]:
-    """Return the schema of a page of `item`: {"items": [...], "next_cursor": str|null}."""
-    return Schema.from_dict(
-        {"items": fields.List(fields.Nested(item)), "next_cursor": fields.String(allow_none=True)},
-        name=f"{item.__name__.removesuffix('Schema')}Page",
-    )

@@ -18,7 +18,7 @@ from crm_contacts.domain.events import contact_changed
 from crm_contacts.domain.model import Contact, new_contact
 from crm_contacts.domain.visibility import Viewer, visible_owners
 from crm_contacts.service_layer.access import editor_of, obey, visible_contact
-from crm_contacts.service_layer.preconditions import require_match
+from crm_shared.preconditions import require_match
 from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
 
 

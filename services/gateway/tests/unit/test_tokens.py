@@ -11,7 +11,8 @@ from crm_shared.problems import Unauthorized
 
 from crm_gateway.identity.domain import User
 from crm_gateway.keys import SigningKey
-from crm_gateway.tokens import CachingTokenVerifier, TokenIssuer, own_verifier
+from crm_gateway.tokens import TokenIssuer, own_verifier
+from crm_shared.auth import TokenVerifier
 
 ISSUER, AUDIENCE = "crm-gateway", "crm"
 JANA = User(id="3f0c7a52-0000-4000-8000-000000000001", username="jana", name="Jana Nováková",
@@ -97,7 +98,7 @@ class CountingResolver:
 def test_a_verified_token_is_remembered_until_it_expires(signing_key: SigningKey) -> None:
     now = [datetime.now(timezone.utc).timestamp()]
     resolver = CountingResolver(signing_key)
-    verifier = CachingTokenVerifier(issuer=ISSUER, audience=AUDIENCE, key_resolver=resolver, clock=lambda: now[0])
+    verifier = TokenVerifier(issuer=ISSUER, audience=AUDIENCE, key_resolver=resolver, clock=lambda: now[0])
     token = issuer(signing_key, ttl_seconds=60).issue(JANA).access_token
     assert verifier.verify(token) == verifier.verify(token)
     assert resolver.calls == 1
@@ -108,7 +109,7 @@ def test_a_verified_token_is_remembered_until_it_expires(signing_key: SigningKey
 
 def test_the_token_memory_forgets_the_oldest_beyond_its_size(signing_key: SigningKey) -> None:
     resolver = CountingResolver(signing_key)
-    verifier = CachingTokenVerifier(issuer=ISSUER, audience=AUDIENCE, key_resolver=resolver, max_entries=2)
+    verifier = TokenVerifier(issuer=ISSUER, audience=AUDIENCE, key_resolver=resolver, max_entries=2)
     tokens = [issuer(signing_key).issue(JANA).access_token for _ in range(3)]
     for token in [*tokens, tokens[2], tokens[0]]:
         verifier.verify(token)
@@ -117,7 +118,7 @@ def test_the_token_memory_forgets_the_oldest_beyond_its_size(signing_key: Signin
 
 def test_a_refused_token_is_not_remembered(signing_key: SigningKey) -> None:
     resolver = CountingResolver(signing_key)
-    verifier = CachingTokenVerifier(issuer=ISSUER, audience=AUDIENCE, key_resolver=resolver)
+    verifier = TokenVerifier(issuer=ISSUER, audience=AUDIENCE, key_resolver=resolver)
     token = TokenIssuer(signing_key, issuer=ISSUER, audience="elsewhere").issue(JANA).access_token
     for _ in range(2):
         with pytest.raises(Unauthorized):

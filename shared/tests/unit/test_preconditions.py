@@ -3,7 +3,7 @@ import pytest
 
 from crm_shared.errors import PreconditionFailed
 
-from crm_contacts.service_layer.preconditions import etag, matches, require_match
+from crm_shared.preconditions import etag, matches, require_match
 
 
 def test_an_etag_names_the_version() -> None:
