@@ -9,11 +9,10 @@ import sqlalchemy as sa
 from crm_audit.adapters import repository, tables
 from crm_audit.domain.entries import AuditEntry, entry_from_event
 from crm_audit.domain.redaction import Anonymization, Subject, anonymization_of, redact, subject_of
-from crm_shared import bus, db, topology
+from crm_shared import topology
 from crm_shared.config import Settings
-from crm_shared.consumer import ConsumerSettings, EventConsumer
+from crm_shared.consumer_wiring import consume_until_stopped, wire_consumer
 from crm_shared.envelope import CloudEvent
-from crm_shared.process import stop_on_signals
 from crm_shared.types import utcnow
 
 
@@ -42,25 +41,9 @@ def _anonymizations(entries: list[AuditEntry]) -> dict[Subject, Anonymization]:
     return latest
 
 
-def build_consumer(
-    settings: Settings, engine: sa.Engine, consumer_settings: ConsumerSettings = ConsumerSettings()
-) -> EventConsumer:
-    """Wire the audit queue to the audit store."""
-    return EventConsumer(
-        queue=topology.AUDIT,
-        engine=engine,
-        inbox_table=tables.inbox,
-        handler=handle_events,
-        connection_factory=lambda: bus.connect(settings),
-        settings=consumer_settings,
-    )
+build_consumer = wire_consumer(topology.AUDIT, tables.inbox, handle_events)
 
 
 def consume(settings: Settings, stop: threading.Event | None = None) -> None:
     """Consume the audit queue until SIGTERM / SIGINT (or `stop`), then finish the batch and exit."""
-    stop = stop or stop_on_signals()
-    engine = db.create_engine(settings.database_url)
-    try:
-        build_consumer(settings, engine).run(stop)
-    finally:
-        engine.dispose()
+    consume_until_stopped(build_consumer, settings, stop)

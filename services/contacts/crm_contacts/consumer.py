@@ -6,11 +6,10 @@ from typing import Sequence
 
 import sqlalchemy as sa
 
-from crm_shared import bus, db, topology
+from crm_shared import topology
 from crm_shared.config import Settings
-from crm_shared.consumer import ConsumerSettings, EventConsumer
+from crm_shared.consumer_wiring import consume_until_stopped, wire_consumer
 from crm_shared.envelope import CloudEvent, InvalidEvent
-from crm_shared.process import stop_on_signals
 
 from crm_contacts.adapters import tables
 from crm_contacts.adapters.links import LinkRepository
@@ -33,25 +32,9 @@ def handle_events(connection: sa.Connection, events: Sequence[CloudEvent]) -> No
         links.replace(object_type, object_id, event.sequence, current, deleted=deleted)
 
 
-def build_consumer(
-    settings: Settings, engine: sa.Engine, consumer_settings: ConsumerSettings = ConsumerSettings()
-) -> EventConsumer:
-    """Wire the contacts queue to the links record."""
-    return EventConsumer(
-        queue=topology.CONTACTS,
-        engine=engine,
-        inbox_table=tables.inbox,
-        handler=handle_events,
-        connection_factory=lambda: bus.connect(settings),
-        settings=consumer_settings,
-    )
+build_consumer = wire_consumer(topology.CONTACTS, tables.inbox, handle_events)
 
 
 def consume(settings: Settings, stop: threading.Event | None = None) -> None:
-    """Consume the contacts queue until SIGTERM / SIGINT (or `stop`)."""
-    stop = stop or stop_on_signals()
-    engine = db.create_engine(settings.database_url)
-    try:
-        build_consumer(settings, engine).run(stop)
-    finally:
-        engine.dispose()
+    """Consume the contacts queue until SIGTERM / SIGINT (or `stop`), then finish the batch and exit."""
+    consume_until_stopped(build_consumer, settings, stop)

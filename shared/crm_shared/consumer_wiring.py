@@ -1,0 +1,49 @@
+"""Wiring a service's event handler to its queue, and the `consume` command that runs it."""
+from __future__ import annotations
+
+import threading
+from typing import Protocol
+
+import sqlalchemy as sa
+
+from crm_shared import bus, db
+from crm_shared.config import Settings
+from crm_shared.consumer import ConsumerSettings, EventConsumer, EventHandler
+from crm_shared.process import stop_on_signals
+from crm_shared.topology import ConsumerQueue
+
+
+class ConsumerFactory(Protocol):
+    """Builds a service's consumer for a given configuration and engine."""
+
+    def __call__(
+        self, settings: Settings, engine: sa.Engine, consumer_settings: ConsumerSettings = ...
+    ) -> EventConsumer: ...
+
+
+def wire_consumer(queue: ConsumerQueue, inbox_table: sa.Table, handler: EventHandler) -> ConsumerFactory:
+    """Return the factory of a consumer that feeds `queue` to `handler`."""
+
+    def build(
+        settings: Settings, engine: sa.Engine, consumer_settings: ConsumerSettings = ConsumerSettings()
+    ) -> EventConsumer:
+        return EventConsumer(
+            queue=queue,
+            engine=engine,
+            inbox_table=inbox_table,
+            handler=handler,
+            connection_factory=lambda: bus.connect(settings),
+            settings=consumer_settings,
+        )
+
+    return build
+
+
+def consume_until_stopped(build: ConsumerFactory, settings: Settings, stop: threading.Event | None = None) -> None:
+    """Run a consumer until SIGTERM / SIGINT (or `stop`); it finishes its batch, then exits."""
+    stop = stop or stop_on_signals()
+    engine = db.create_engine(settings.database_url)
+    try:
+        build(settings, engine).run(stop)
+    finally:
+        engine.dispose()
