@@ -60,6 +60,14 @@ def append(connection: Connection, table: sa.Table, events: Iterable[CloudEvent]
         return
     # One round trip for the rows and the NOTIFY: the insert runs as a data-modifying CTE
     # (always executed in full) and the notification is delivered only at commit, so the
-    # relay wakes exactly when the rows become visible to it.
-    inserted = table.insert().values(rows).returning(table.c.id).cte("inserted")
-    connection.execute(sa.select(sa.func.pg_notify(notify_channel(service), "")).add_cte(inserted))
+    # relay wakes exactly when the rows become visible to it. The statement is built once
+    # and only its parameters change, so SQLAlchemy compiles it once per process.
+    channel = notify_channel(service)
+    connection.execute(_POSTGRES_APPEND, [{**row, "channel": channel} for row in rows])
+
+
+_POSTGRES_APPEND = sa.text(
+    "WITH inserted AS (INSERT INTO outbox (event_id, routing_key, body, created_at)"
+    " VALUES (:event_id, :routing_key, :body, :created_at) RETURNING id)"
+    " SELECT pg_notify(:channel, '')"
+).bindparams(sa.bindparam("created_at", type_=UTCDateTime()))

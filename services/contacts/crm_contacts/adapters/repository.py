@@ -47,14 +47,14 @@ class ContactRepository:
 
     def add(self, contact: Contact) -> None:
         """Insert a new contact."""
-        self.connection.execute(TABLES[contact.kind].insert().values(_to_row(contact)))
+        self.connection.execute(TABLES[contact.kind].insert(), _to_row(contact))
         self._write_index(contact, contact_tags, "tag", contact.tags)
         self._write_index(contact, contact_groups, "group_id", contact.groups)
 
     def save(self, contact: Contact, previous: Contact | list[str]) -> None:
         """Write a changed contact over its stored version (`previous`: as it was loaded)."""
         table = TABLES[contact.kind]
-        self.connection.execute(table.update().where(table.c.id == contact.id).values(_to_row(contact)))
+        self.connection.execute(table.update().where(table.c.id == contact.id), _to_row(contact))
         previous_tags = previous if isinstance(previous, list) else previous.tags
         if contact.tags != previous_tags:
             self._clear_index(contact, contact_tags)

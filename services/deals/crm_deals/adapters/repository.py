@@ -62,12 +62,12 @@ class DealRepository:
 
     def add(self, deal: Deal) -> None:
         """Insert a new deal and its links."""
-        self.connection.execute(deals.insert().values(_deal_row(deal)))
+        self.connection.execute(deals.insert(), _deal_row(deal))
         self._write_links(deal)
 
     def save(self, deal: Deal) -> None:
         """Write a changed deal over its stored version, links included."""
-        self.connection.execute(deals.update().where(deals.c.id == deal.id).values(_deal_row(deal)))
+        self.connection.execute(deals.update().where(deals.c.id == deal.id), _deal_row(deal))
         self.connection.execute(deal_links.delete().where(deal_links.c.deal_id == deal.id))
         self._write_links(deal)
 
