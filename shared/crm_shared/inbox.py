@@ -35,10 +35,8 @@ def claim(connection: Connection, table: sa.Table, consumer: str, event_ids: Ite
         return set()
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     now = utcnow()
-    statement = (
-        dialect.insert(table)
-        .values([{"consumer": consumer, "event_id": event_id, "processed_at": now} for event_id in ids])
-        .on_conflict_do_nothing()
-        .returning(table.c.event_id)
-    )
-    return set(connection.execute(statement).scalars())
+    # A fixed statement executed with many parameter sets: SQLAlchemy compiles it once and
+    # sends the rows in multi-VALUES batches ("insertmanyvalues"), returning the new ids.
+    statement = dialect.insert(table).on_conflict_do_nothing().returning(table.c.event_id)
+    rows = [{"consumer": consumer, "event_id": event_id, "processed_at": now} for event_id in ids]
+    return set(connection.execute(statement, rows).scalars())
