@@ -14,7 +14,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	(command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)) && $(BIN)/python -m bench
 
 install: $(STAMP)
 

@@ -1,0 +1,48 @@
+"""Realistic events and request bodies: what the contacts service writes for a new person."""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+
+from crm_contacts.domain.events import contact_changed
+from crm_contacts.domain.model import new_contact
+from crm_shared.envelope import Actor, wrap
+from crm_shared.types import utcnow
+
+#: the body of every benchmarked POST /api/v1/persons (no tags: a person row and an outbox row only)
+PERSON = {
+    "first_name": "Jana",
+    "last_name": "Nováková",
+    "emails": ["jana.novakova@example.com"],
+    "phones": ["+420 601 234 567"],
+    "position": "Purchasing manager",
+}
+PERSON_JSON = json.dumps(PERSON, ensure_ascii=False)
+
+ACTOR = Actor(id=str(uuid.uuid4()), name="Bench Admin")
+
+
+@dataclass(frozen=True)
+class WireEvent:
+    """One event as the outbox stores it and the bus carries it."""
+
+    event_id: str
+    routing_key: str
+    body: str
+
+
+def person_created() -> WireEvent:
+    """Return a `crm.person.created` event built by the contacts domain, as it would commit."""
+    now = utcnow()
+    person = new_contact("person", PERSON, id=str(uuid.uuid4()), actor_id=ACTOR.id, now=now)
+    event = wrap(
+        contact_changed(person, "created", person.creation_changes()),
+        service="contacts", actor=ACTOR, correlation_id=str(uuid.uuid4()), time=now,
+    )
+    return WireEvent(event.id, event.type, event.to_json())
+
+
+def person_events(count: int) -> list[WireEvent]:
+    """Return `count` distinct person-created events."""
+    return [person_created() for _ in range(count)]

@@ -1,0 +1,65 @@
+"""The prose around the table: the header, and a note per measurement on how it was taken."""
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime
+
+from bench import machine
+from bench.ingest import IngestResults
+from bench.lag import LagResult
+from bench.publishing import PublishResults
+from bench.stats import Latencies
+from bench.writes import WriteResults
+from bench.wrk import LoadSettings
+
+
+def header(others: float, load: LoadSettings, seconds: float) -> str:
+    """Return the lines above the table: when, on what, under which load."""
+    cores = machine.cores()
+    return (f"CRM suite benchmark: one run, {datetime.now():%Y-%m-%d %H:%M}, {seconds:.0f} s in all\n"
+            f"machine: {cores} cores, shared by the services, PostgreSQL, RabbitMQ and the load generators "
+            f"(all on loopback);\n  other programs took at least {others:.0%} of the CPU during the run "
+            "(more than a few % skews every figure: then trust the ratios, not the absolute figures)\n"
+            f"HTTP: {load.describe()}; gunicorn as `serve` runs it: {cores} workers (= cores) x 4 threads")
+
+
+def writes_note(writes: WriteResults) -> str:
+    """Say how lines 1-2 were loaded, what failed, and how the workers shared the work."""
+    errors = ", ".join(f"{name} {getattr(writes, name).http.errors}" for name in ("bare", "direct", "gateway"))
+    return ("1-2: the relay and the audit consumer were held (SIGSTOP) during the HTTP loads, so only the "
+            f"HTTP path competes for the cores. Failed or non-2xx requests: {errors}. Cores used by each gunicorn "
+            f"worker during each load: {writes.shares()}; a worker near 0 means the keep-alive connections "
+            "all landed on the other one (gthread does not balance them), which caps that figure at one process.")
+
+
+def lag_note(suite: LagResult, bare: LagResult, caught_up: tuple[int, float]) -> str:
+    """Say how line 3 was paced and watched, and where the lag went."""
+    pacing, writes = suite.pacing, suite.writes or Latencies.of([])
+    failures = f" ({'; '.join(pacing.errors)})" if pacing.errors else ""
+    stages = f"From the pipeline's own timestamps: {suite.stages.describe()}. " if suite.stages else ""
+    return (f"3: the backlog held during 1-2 reached the audit log {caught_up[1]:.1f} s after the pipeline went "
+            f"on ({caught_up[0]:,} events in all). Then {pacing.calls:,} persons were POSTed straight to contacts "
+            f"open-loop at {pacing.rate:.0f}/s (worst start delay {pacing.worst_start_delay * 1000:.0f} ms, "
+            f"write p50/p99 {writes.p50_ms:.1f}/{writes.p99_ms:.1f} ms, failed {pacing.failures}{failures}); "
+            "each entry was found by polling the audit database every 5 ms, not the API, to add no load; "
+            f"never seen: {suite.missing}. {stages}Bare hop: {bare.pacing.calls:,} events at "
+            f"{bare.pacing.rate:.0f}/s into a queue of its own vhost, one insert+commit per event, "
+            f"never seen: {bare.missing}.")
+
+
+def publish_note(results: PublishResults, confirm_cap: float) -> str:
+    """Say how line 4's three publishers compare."""
+    return (f"4: the confirm-each loop stops after {confirm_cap:g} s ({results.confirm_each.events:,} events); "
+            "all three publish the same persistent messages to the crm.events exchange and its durable queue, "
+            "each in a vhost of its own.")
+
+
+def ingest_note(results: IngestResults, events: int) -> str:
+    """Say what line 5's consumer drained."""
+    return (f"5: the relay's {events:,} events drained by `python -m crm_audit consume` into a database of its "
+            f"own; dead-lettered: {results.dead_letters}.")
+
+
+def wrap(note: str) -> str:
+    """Return a note as an indented paragraph of the output."""
+    return textwrap.fill(note, width=110, initial_indent="- ", subsequent_indent="  ")
