@@ -1,4 +1,4 @@
-"""Realistic events and request bodies: what the contacts service writes for a new person."""
+"""Realistic events and request bodies: what the contacts service writes for a new person; the deal body."""
 from __future__ import annotations
 
 import json
@@ -19,6 +19,11 @@ PERSON = {
     "position": "Purchasing manager",
 }
 PERSON_JSON = json.dumps(PERSON, ensure_ascii=False)
+
+#: the body of every benchmarked POST /api/v1/deals: the default process and its first stage, no links
+#: and no product lines (a deal row and an outbox row only); money travels as strings
+DEAL = {"name": "Fleet renewal 2027", "value": "1250.00", "currency": "CZK"}
+DEAL_JSON = json.dumps(DEAL, ensure_ascii=False)
 
 ACTOR = Actor(id=str(uuid.uuid4()), name="Bench Admin")
 

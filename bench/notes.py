@@ -25,11 +25,14 @@ def header(others: float, load: LoadSettings, seconds: float) -> str:
 
 def writes_note(writes: WriteResults) -> str:
     """Say how lines 1-2 were loaded, what failed, and how the workers shared the work."""
-    errors = ", ".join(f"{name} {getattr(writes, name).http.errors}" for name in ("bare", "direct", "gateway"))
-    return ("1-2: the relay and the audit consumer were held (SIGSTOP) during the HTTP loads, so only the "
-            f"HTTP path competes for the cores. Failed or non-2xx requests: {errors}. Cores used by each gunicorn "
-            f"worker during each load: {writes.shares()}; a worker near 0 means the keep-alive connections "
-            "all landed on the other one (gthread does not balance them), which caps that figure at one process.")
+    errors = ", ".join(f"{name} {loaded.http.errors}" for name, loaded in writes.loads().items())
+    failed = f" The deal write failed: {writes.deals_error}." if writes.deals_error else ""
+    return ("1-2: the relays and consumers (contacts, deals, audit) were held (SIGSTOP) during the HTTP loads, so "
+            "only the HTTP path competes for the cores; 1b POSTs a deal (name, value, currency: the default process, "
+            f"no links) and is compared with the same bare person handler.{failed} Failed or non-2xx requests: "
+            f"{errors}. Cores used by each gunicorn worker during each load: {writes.shares()}; a worker near 0 "
+            "means the keep-alive connections all landed on the other one (gthread does not balance them), which "
+            "caps that figure at one process.")
 
 
 def lag_note(suite: LagResult, bare: LagResult, caught_up: tuple[int, float]) -> str:
@@ -37,8 +40,9 @@ def lag_note(suite: LagResult, bare: LagResult, caught_up: tuple[int, float]) ->
     pacing, writes = suite.pacing, suite.writes or Latencies.of([])
     failures = f" ({'; '.join(pacing.errors)})" if pacing.errors else ""
     stages = f"From the pipeline's own timestamps: {suite.stages.describe()}. " if suite.stages else ""
-    return (f"3: the backlog held during 1-2 reached the audit log {caught_up[1]:.1f} s after the pipeline went "
-            f"on ({caught_up[0]:,} events in all). Then {pacing.calls:,} persons were POSTed straight to contacts "
+    return (f"3: the backlog held during 1-2 reached the audit log and the other consumers {caught_up[1]:.1f} s "
+            f"after the pipeline went on ({caught_up[0]:,} contacts and deals events in all). "
+            f"Then {pacing.calls:,} persons were POSTed straight to contacts "
             f"open-loop at {pacing.rate:.0f}/s (worst start delay {pacing.worst_start_delay * 1000:.0f} ms, "
             f"write p50/p99 {writes.p50_ms:.1f}/{writes.p99_ms:.1f} ms, failed {pacing.failures}{failures}); "
             "each entry was found by polling the audit database every 5 ms, not the API, to add no load; "

@@ -17,19 +17,27 @@ INGEST_AIM, INGEST_BATCHED_AIM = 1500.0, 5000.0
 
 
 def write_rows(results: WriteResults) -> list[Row]:
-    """Rows of measurements 1 and 2."""
+    """Rows of measurements 1, 1b (the deal write, or FAILED) and 2."""
     bare, direct, gateway = results.bare.http, results.direct.http, results.gateway.http
-    direct_met = direct.rate >= WRITE_RATIO_AIM * bare.rate and direct.rate >= WRITE_RATE_AIM and not direct.errors
     return [
-        Row("1 contacts POST /persons, direct", per_second(direct.rate, "req"), "bare Flask+Core handler",
-            per_second(bare.rate, "req"), ratio(direct.rate, bare.rate),
-            f"≥ {WRITE_RATIO_AIM}× and ≥ {WRITE_RATE_AIM:.0f} req/s", direct_met),
-        _latency_row(direct, "bare Flask+Core handler", bare, f"p99 ≤ {WRITE_P99_AIM_MS:.0f} ms",
-                     direct.p99_ms <= WRITE_P99_AIM_MS),
+        *_direct_rows("1 contacts POST /persons, direct", direct, bare),
+        *(_direct_rows("1b deals POST /deals, direct", results.deals.http, bare) if results.deals
+          else [Row("1b deals POST /deals, direct", "FAILED (see notes)", met=False)]),
         Row("2 the same through the gateway", per_second(gateway.rate, "req"), "contacts direct (line 1)",
             per_second(direct.rate, "req"), ratio(gateway.rate, direct.rate), f"≥ {GATEWAY_RATIO_AIM}×",
             gateway.rate >= GATEWAY_RATIO_AIM * direct.rate and not gateway.errors),
         _latency_row(gateway, "contacts direct (line 1)", direct),
+    ]
+
+
+def _direct_rows(measurement: str, direct: HttpResult, bare: HttpResult) -> list[Row]:
+    """A write straight at its service against the bare handler: throughput, then latency, each with its aim."""
+    met = direct.rate >= WRITE_RATIO_AIM * bare.rate and direct.rate >= WRITE_RATE_AIM and not direct.errors
+    return [
+        Row(measurement, per_second(direct.rate, "req"), "bare Flask+Core handler", per_second(bare.rate, "req"),
+            ratio(direct.rate, bare.rate), f"≥ {WRITE_RATIO_AIM}× and ≥ {WRITE_RATE_AIM:.0f} req/s", met),
+        _latency_row(direct, "bare Flask+Core handler", bare, f"p99 ≤ {WRITE_P99_AIM_MS:.0f} ms",
+                     direct.p99_ms <= WRITE_P99_AIM_MS),
     ]
 
 

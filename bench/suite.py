@@ -14,8 +14,9 @@ from crm_suite.testing import RunningSuite
 
 from bench.workspace import Workspace
 
-#: the processes that carry events from the contacts outbox to the audit log
-PIPELINE = ("contacts-relay", "audit-consumer")
+#: the processes that carry events from the contacts and deals outboxes to their consumers (audit, and each
+#: service's copy of the other's data); held during the HTTP loads so that only the HTTP paths compete
+PIPELINE = ("contacts-relay", "deals-relay", "audit-consumer", "contacts-consumer", "deals-consumer")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,11 @@ class Suite:
     def contacts(self) -> str:
         """Return the contacts service's own base URL (bypassing the gateway)."""
         return self.running.url("contacts")
+
+    @property
+    def deals(self) -> str:
+        """Return the deals service's own base URL (bypassing the gateway)."""
+        return self.running.url("deals")
 
     def dsn(self, service: str) -> str:
         """Return the libpq connection string of one service's database."""
@@ -79,16 +85,35 @@ def _signal(pid: int, signum: int) -> None:
 
 
 def wait_caught_up(suite: Suite, timeout: float = 90.0) -> tuple[int, float]:
-    """Wait until the audit log holds an entry per contacts event; return (events, seconds waited)."""
+    """Wait until every consumer has the events of the contacts and deals outboxes; return (events, seconds).
+
+    Caught up means: an audit entry per event of each outbox, a tracking row of the deals consumer per
+    person or company event, and one of the contacts consumer per deal event.
+    """
     started = time.monotonic()
     with psycopg.connect(suite.dsn("contacts"), autocommit=True) as contacts, \
+            psycopg.connect(suite.dsn("deals"), autocommit=True) as deals, \
             psycopg.connect(suite.dsn("audit"), autocommit=True) as audit:
         while True:
-            events = _count(contacts, "SELECT count(*) FROM outbox")
-            if _count(audit, "SELECT count(*) FROM audit_entries WHERE source = '/crm/contacts'") >= events:
-                return events, time.monotonic() - started
+            contact_events = _count(contacts, "SELECT count(*) FROM outbox")
+            deal_events = _count(deals, "SELECT count(*) FROM outbox")
+            wanted = (  # (who, how many it has, how many it should have)
+                ("audit log (contacts)", _count(
+                    audit, "SELECT count(*) FROM audit_entries WHERE source = '/crm/contacts'"), contact_events),
+                ("audit log (deals)", _count(
+                    audit, "SELECT count(*) FROM audit_entries WHERE source = '/crm/deals'"), deal_events),
+                ("deals consumer", _count(deals, "SELECT count(*) FROM inbox WHERE consumer = 'deals'"),
+                 _count(contacts, "SELECT count(*) FROM outbox WHERE routing_key LIKE 'crm.person.%' "
+                                  "OR routing_key LIKE 'crm.company.%'")),
+                ("contacts consumer", _count(contacts, "SELECT count(*) FROM inbox WHERE consumer = 'contacts'"),
+                 _count(deals, "SELECT count(*) FROM outbox WHERE routing_key LIKE 'crm.deal.%'")),
+            )
+            behind = [who for who, have, expected in wanted if have < expected]
+            if not behind:
+                return contact_events + deal_events, time.monotonic() - started
             if time.monotonic() - started > timeout:
-                raise RuntimeError(f"the audit log did not catch up with {events} events within {timeout:g}s")
+                raise RuntimeError(f"{', '.join(behind)} did not catch up with {contact_events} contacts and "
+                                   f"{deal_events} deals events within {timeout:g}s")
             time.sleep(0.1)
 
 

@@ -1,4 +1,5 @@
-"""Measurements 1 and 2: POST /api/v1/persons on the bare handler, the contacts service, the gateway."""
+"""Measurements 1, 1b and 2: POST /api/v1/persons on the bare handler, the contacts service, the gateway;
+POST /api/v1/deals on the deals service."""
 from __future__ import annotations
 
 import os
@@ -10,21 +11,24 @@ import requests
 from crm_suite.testing import free_port
 
 from bench import baseline_app, wrk
-from bench.events import PERSON_JSON
+from bench.events import DEAL_JSON, PERSON_JSON
 from bench.suite import Suite, paused
 from bench.workers import cores_per_worker, describe
 from bench.workspace import Workspace, python_module
 
 PATH = "/api/v1/persons"
+DEALS_PATH = "/api/v1/deals"
 
 
 @dataclass(frozen=True)
 class Target:
-    """A server to load, its token, and the gunicorn masters whose workers serve it."""
+    """A server to load, its token, the gunicorn masters whose workers serve it, and what to POST where."""
 
     url: str
     token: str
     masters: dict[str, int]
+    path: str = PATH
+    body: str = PERSON_JSON
 
 
 @dataclass(frozen=True)
@@ -37,15 +41,25 @@ class Loaded:
 
 @dataclass(frozen=True)
 class WriteResults:
-    """The same write measured on three targets."""
+    """The person write measured on three targets, and the deal write on the deals service.
+
+    `deals` is None if that load failed (`deals_error` says why): the other three still count.
+    """
 
     bare: Loaded
     direct: Loaded
     gateway: Loaded
+    deals: Loaded | None = None
+    deals_error: str | None = None
+
+    def loads(self) -> dict[str, Loaded]:
+        """Return the loads that were measured, by name, in the order of the table."""
+        named = {"bare": self.bare, "direct": self.direct, "deals": self.deals, "gateway": self.gateway}
+        return {name: loaded for name, loaded in named.items() if loaded is not None}
 
     def shares(self) -> str:
         """Return the cores each worker used, per load."""
-        return "; ".join(f"{name}: {describe(getattr(self, name).shares)}" for name in ("bare", "direct", "gateway"))
+        return "; ".join(f"{name}: {describe(loaded.shares)}" for name, loaded in self.loads().items())
 
 
 def start_bare(workspace: Workspace) -> Target:
@@ -68,19 +82,35 @@ def start_bare(workspace: Workspace) -> Target:
 
 
 def measure_writes(workspace: Workspace, suite: Suite, bare: Target, settings: wrk.LoadSettings) -> WriteResults:
-    """Load each target in turn with the relay and the audit consumer held, so only HTTP is measured."""
+    """Load each target in turn with the relays and consumers held, so only HTTP is measured."""
     contacts = suite.running.pid("contacts")
     direct = Target(suite.contacts, suite.token, {"contacts": contacts})
     gateway = Target(suite.gateway, suite.token, {"gateway": suite.running.pid("gateway"), "contacts": contacts})
+    deals = Target(suite.deals, suite.token, {"deals": suite.running.pid("deals")}, DEALS_PATH, DEAL_JSON)
     log = workspace.results_dir / "wrk.log"
     with paused(suite):
-        return WriteResults(*(load(target, settings, log) for target in (bare, direct, gateway)))
+        measured = [load(target, settings, log) for target in (bare, direct, gateway)]
+        try:
+            return WriteResults(*measured, deals=load(deals, settings, log))
+        except Exception as exc:  # the deal write's own row says FAILED; lines 1 and 2 stand
+            return WriteResults(*measured, deals_error=f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}")
 
 
 def load(target: Target, settings: wrk.LoadSettings, log: os.PathLike[str]) -> Loaded:
-    """Warm the target up, then load it for the measured duration, watching its workers."""
-    url = target.url + PATH
-    wrk.run_wrk(url, PERSON_JSON, target.token, settings.connections, settings.threads, settings.warmup_seconds, log)
+    """Check that the target answers 201, warm it up, then load it for the measured duration, watching its workers."""
+    url = target.url + target.path
+    _check_created(url, target)
+    wrk.run_wrk(url, target.body, target.token, settings.connections, settings.threads, settings.warmup_seconds, log)
     result, shares = cores_per_worker(target.masters, lambda: wrk.run_wrk(
-        url, PERSON_JSON, target.token, settings.connections, settings.threads, settings.seconds, log))
+        url, target.body, target.token, settings.connections, settings.threads, settings.seconds, log))
     return Loaded(result, shares)
+
+
+def _check_created(url: str, target: Target) -> None:
+    """POST the body once: a target that refuses it would otherwise measure only its error answers."""
+    headers = {"Content-Type": "application/json"}
+    if target.token:
+        headers["Authorization"] = f"Bearer {target.token}"
+    answer = requests.post(url, data=target.body.encode(), headers=headers, timeout=10)
+    if answer.status_code != 201:
+        raise RuntimeError(f"POST {url} answered {answer.status_code}: {answer.text[:300]}")
