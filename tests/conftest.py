@@ -25,9 +25,11 @@ def _running(
         servers.require(servers.AMQP_URL, "RabbitMQ")
     suite = RunningSuite(tmp_path_factory.mktemp("distributed" if distributed else "embedded"), distributed=distributed,
                          extra_env={"CRM_ARES_URL": fake_ares.url})
-    suite.start()
-    yield suite
-    suite.stop()
+    try:
+        suite.start()
+        yield suite
+    finally:
+        suite.stop()  # also after a failed start: its processes, databases and vhost go too
 
 
 @pytest.fixture(scope="session")

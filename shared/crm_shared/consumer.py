@@ -73,6 +73,7 @@ class EventConsumer:
         self._buffer: list[_Delivery] = []
         self._producer: Producer | None = None
         self._multiple_ack = False
+        self._holding_unacked = False
 
     def run(self, stop: threading.Event) -> None:
         """Consume until `stop` is set, reconnecting after broker failures."""
@@ -96,6 +97,9 @@ class EventConsumer:
             declare_all(channel)
             self._producer = Producer(channel)
             self._multiple_ack = connection.transport.driver_type == "amqp"
+            # set once a delivery is deliberately left unacknowledged on this channel; a
+            # cumulative ack after that would acknowledge it too
+            self._holding_unacked = False
             consumer = Consumer(
                 channel,
                 queues=[self.queue.queue()],
@@ -138,12 +142,17 @@ class EventConsumer:
         try:
             self._commit_with_db_retries([d.event for d in batch], stop)
         except _Stopped:
+            self._holding_unacked = True
             return  # not acked: redelivered to whoever consumes next
         except Exception:
             # One bad event must not hold back the others: redo them one at a time.
             log.warning("batch of %d failed, isolating the failing events", len(batch), exc_info=True)
-            for delivery in batch:
-                self._process_single(delivery, stop)
+            try:
+                for delivery in batch:
+                    self._process_single(delivery, stop)
+            except _Stopped:
+                self._holding_unacked = True
+                return  # the rest stays unacknowledged and is redelivered
             return
         self._ack(batch)
 
@@ -152,7 +161,7 @@ class EventConsumer:
             try:
                 self._commit_with_db_retries([delivery.event], stop)
             except _Stopped:
-                return
+                raise
             except InvalidEvent as exc:
                 self._dead_letter(delivery.message, exc)
                 return
@@ -163,7 +172,9 @@ class EventConsumer:
                 log.warning("event %s failed (attempt %d), retrying", delivery.event.id, attempt + 1)
                 stop.wait(delay)
             else:
-                self._ack([delivery])
+                # acknowledged on its own: a cumulative ack could cover an earlier event of
+                # the batch that was left unacknowledged
+                delivery.message.ack()
                 return
 
     def _commit_with_db_retries(self, events: list[CloudEvent], stop: threading.Event) -> None:
@@ -194,7 +205,7 @@ class EventConsumer:
                 self.handler(connection, fresh)
 
     def _ack(self, batch: list[_Delivery]) -> None:
-        if self._multiple_ack:
+        if self._multiple_ack and not self._holding_unacked:
             # one frame acknowledges every outstanding delivery up to the last of the batch
             batch[-1].message.ack(multiple=True)
             return

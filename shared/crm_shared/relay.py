@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from crm_shared.publisher import ConfirmingPublisher, OutgoingMessage, PublishFailed
-from crm_shared.types import utcnow
+from crm_shared.types import UTCDateTime, utcnow
 from crm_shared.wakeup import Wakeup
 
 log = logging.getLogger(__name__)
@@ -42,27 +42,33 @@ class OutboxRelay:
         self.service = service
         self.batch_size = batch_size
         self.retention = retention
+        self._postgres = engine.dialect.name == "postgresql"
         # one relay publishes at a time per service: several relays taking disjoint
         # batches could otherwise publish version 3 of an object before version 2
-        self._lock_key = zlib.crc32(f"crm-outbox-relay:{service}".encode())
+        self._take_turn = sa.select(
+            sa.func.pg_try_advisory_xact_lock(zlib.crc32(f"crm-outbox-relay:{service}".encode()))
+        )
+        # built once: the relay runs these for every batch, often of a single row
+        self._pending = (
+            sa.select(table.c.id, table.c.event_id, table.c.routing_key, table.c.body)
+            .where(table.c.published_at.is_(None))
+            .order_by(table.c.id)
+            .limit(batch_size)
+        )
+        if self._postgres:
+            self._pending = self._pending.with_for_update(skip_locked=True)
+        self._mark_published = (
+            table.update()
+            .where(table.c.id.in_(sa.bindparam("ids", expanding=True)))
+            .values(published_at=sa.bindparam("now", type_=UTCDateTime()))
+        )
 
     def publish_pending(self) -> int:
         """Publish one batch; return how many rows were published (0 if none or not our turn)."""
-        postgres = self.engine.dialect.name == "postgresql"
         with self.engine.begin() as conn:
-            if postgres and not conn.execute(
-                sa.select(sa.func.pg_try_advisory_xact_lock(self._lock_key))
-            ).scalar():
+            if self._postgres and not conn.execute(self._take_turn).scalar():
                 return 0
-            query = (
-                sa.select(self.table.c.id, self.table.c.event_id, self.table.c.routing_key, self.table.c.body)
-                .where(self.table.c.published_at.is_(None))
-                .order_by(self.table.c.id)
-                .limit(self.batch_size)
-            )
-            if postgres:
-                query = query.with_for_update(skip_locked=True)
-            rows = conn.execute(query).all()
+            rows = conn.execute(self._pending).all()
             if not rows:
                 return 0
             # Raises before anything is marked: the transaction rolls back and every row
@@ -70,11 +76,7 @@ class OutboxRelay:
             self.publisher.publish_batch(
                 [OutgoingMessage(row.routing_key, row.body, row.event_id) for row in rows]
             )
-            conn.execute(
-                self.table.update()
-                .where(self.table.c.id.in_([row.id for row in rows]))
-                .values(published_at=utcnow())
-            )
+            conn.execute(self._mark_published, {"ids": [row.id for row in rows], "now": utcnow()})
         return len(rows)
 
     def purge_published(self) -> int:

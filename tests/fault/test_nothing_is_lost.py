@@ -25,9 +25,11 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSuite]:
     servers.require(servers.POSTGRES_URL, "PostgreSQL")
     servers.require(servers.AMQP_URL, "RabbitMQ")
     running = RunningSuite(tmp_path_factory.mktemp("faults"), distributed=True)
-    running.start()
-    yield running
-    running.stop()
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
 
 
 def create_persons(client: Client, count: int, label: str, workers: int = 4) -> list[str]:
