@@ -10,6 +10,7 @@ from crm_audit.queries import AuditQueries
 from crm_shared import db
 from crm_shared.auth import TokenVerifier
 from crm_shared.config import Settings
+from crm_shared.sessions import verifier_from_settings
 from crm_shared.web import create_service_app
 
 
@@ -22,9 +23,7 @@ def create_app(
     """Build the app; engines and key clients are made here, in the worker, never at import."""
     settings = settings or Settings.from_env("audit")
     engine = engine or db.create_engine(settings.database_url, read_only=True)
-    verifier = verifier or TokenVerifier(
-        issuer=settings.token_issuer, audience=settings.token_audience, jwks_url=settings.jwks_url
-    )
+    verifier = verifier or verifier_from_settings(settings)
     app, _api = create_service_app(
         settings,
         title="CRM audit log",

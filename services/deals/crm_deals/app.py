@@ -6,6 +6,7 @@ from flask import Flask
 
 from crm_shared import auth, db
 from crm_shared.config import Settings
+from crm_shared.sessions import verifier_from_settings
 from crm_shared.web import create_service_app
 
 from crm_deals.api.deals import blp as deals_blp
@@ -17,9 +18,7 @@ def create_app(settings: Settings | None = None, *, verifier: auth.TokenVerifier
     """Build the deals app: engine, unit-of-work factory, token verifier, routes."""
     settings = settings or Settings.from_env(SERVICE)
     engine = db.create_engine(settings.database_url)
-    verifier = verifier or auth.TokenVerifier(
-        issuer=settings.token_issuer, audience=settings.token_audience, jwks_url=settings.jwks_url
-    )
+    verifier = verifier or verifier_from_settings(settings)
 
     def ready() -> None:
         with engine.connect() as connection:

@@ -9,7 +9,8 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from crm_shared.auth import TokenVerifier
+from crm_shared.auth import SessionCheck, TokenVerifier
+from crm_shared.testing.sessions import always_active
 
 ISSUER = "crm-gateway"
 AUDIENCE = "crm"
@@ -36,7 +37,8 @@ class TokenIssuer:
         """Return an Authorization header for a user with `role`."""
         return {"Authorization": f"Bearer {self.token(role, **kwargs)}"}
 
-    def verifier(self) -> TokenVerifier:
-        """Return a verifier that accepts this issuer's tokens."""
+    def verifier(self, session_check: SessionCheck = always_active) -> TokenVerifier:
+        """Return a verifier that accepts this issuer's tokens (of every user, unless told otherwise)."""
         public = self.key.public_key()
-        return TokenVerifier(issuer=ISSUER, audience=AUDIENCE, key_resolver=lambda _token: public)
+        return TokenVerifier(issuer=ISSUER, audience=AUDIENCE, key_resolver=lambda _token: public,
+                             session_check=session_check)
