@@ -38,6 +38,7 @@ def long_running(environ: dict[str, str]) -> list[ProcessSpec]:
 
     return [
         ProcessSpec("gateway", _module("crm_gateway", "serve"), health("gateway")),
+        ProcessSpec("gateway-relay", _module("crm_shared.relay_main", "gateway")),
         ProcessSpec("contacts", _module("crm_contacts", "serve"), health("contacts")),
         ProcessSpec("contacts-relay", _module("crm_shared.relay_main", "contacts")),
         ProcessSpec("contacts-consumer", _module("crm_contacts", "consume")),

@@ -10,9 +10,11 @@ from crm_shared.web import create_service_app
 
 from crm_gateway import api
 from crm_gateway.api.dependencies import Dependencies
+from crm_gateway.api.auth import SESSION_PATH
 from crm_gateway.api.edge import JWKS_PATH, register_jwks, register_proxy
 from crm_gateway.config import GatewayConfig
 from crm_gateway.identity.passwords import Passwords
+from crm_gateway.identity.sessions import IdentitySessionCheck
 from crm_gateway.identity.unit_of_work import unit_of_work_factory
 from crm_gateway.keys import load_signing_key
 from crm_gateway.proxy import Proxy
@@ -20,7 +22,8 @@ from crm_gateway.routes import RouteTable
 from crm_gateway.tokens import TokenIssuer, own_verifier
 
 SERVICE = "gateway"
-PUBLIC_PATHS = ("/api/v1/auth/token", JWKS_PATH)
+#: the session path checks its token itself, afresh (see api.auth.Session)
+PUBLIC_PATHS = ("/api/v1/auth/token", SESSION_PATH, JWKS_PATH)
 
 
 def create_app(settings: Settings | None = None, *, passwords: Passwords | None = None) -> Flask:
@@ -31,7 +34,9 @@ def create_app(settings: Settings | None = None, *, passwords: Passwords | None 
     engine = db.create_engine(settings.database_url, pool_size=config.threads)
     issuer = TokenIssuer(key, issuer=settings.token_issuer, audience=settings.token_audience,
                          ttl_seconds=config.token_ttl_seconds)
-    verifier = own_verifier(key, issuer=settings.token_issuer, audience=settings.token_audience)
+    uow = unit_of_work_factory(engine)
+    verifier = own_verifier(key, issuer=settings.token_issuer, audience=settings.token_audience,
+                            session_check=IdentitySessionCheck(uow))
 
     def ready() -> None:
         with engine.connect() as connection:
@@ -42,7 +47,7 @@ def create_app(settings: Settings | None = None, *, passwords: Passwords | None 
         readiness=ready, public_paths=PUBLIC_PATHS,
     )
     dependencies = Dependencies(
-        uow=unit_of_work_factory(engine), passwords=passwords or Passwords(), issuer=issuer
+        uow=uow, passwords=passwords or Passwords(), issuer=issuer, verifier=verifier
     )
     dependencies.init_app(app)
     register_jwks(app, key)

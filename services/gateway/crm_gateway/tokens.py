@@ -9,7 +9,7 @@ from typing import Any, Callable
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from crm_shared.auth import TokenVerifier
+from crm_shared.auth import SessionCheck, TokenVerifier
 from crm_shared.types import utcnow
 
 from crm_gateway.identity.domain import User
@@ -72,6 +72,8 @@ def own_key_resolver(*keys: SigningKey) -> Callable[[str], rsa.RSAPublicKey]:
     return resolve
 
 
-def own_verifier(key: SigningKey, *, issuer: str, audience: str) -> TokenVerifier:
+def own_verifier(key: SigningKey, *, issuer: str, audience: str,
+                 session_check: SessionCheck | None = None) -> TokenVerifier:
     """Return a verifier of the gateway's tokens that never fetches the JWKS over HTTP."""
-    return TokenVerifier(issuer=issuer, audience=audience, key_resolver=own_key_resolver(key))
+    return TokenVerifier(issuer=issuer, audience=audience, key_resolver=own_key_resolver(key),
+                         session_check=session_check)

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
+from crm_shared.auth import TokenVerifier
+
 from crm_gateway.identity.passwords import Passwords
 from crm_gateway.identity.unit_of_work import UnitOfWorkFactory
 from crm_gateway.tokens import TokenIssuer
@@ -14,11 +16,12 @@ EXTENSION = "crm_gateway"
 
 @dataclass(frozen=True)
 class Dependencies:
-    """The unit-of-work factory, the password hasher and the token issuer."""
+    """The unit-of-work factory, the password hasher, the token issuer and verifier."""
 
     uow: UnitOfWorkFactory
     passwords: Passwords
     issuer: TokenIssuer
+    verifier: TokenVerifier
 
     def init_app(self, app: Flask) -> None:
         """Keep these dependencies on `app`."""

@@ -5,7 +5,9 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, fields, post_load, validate
 
-from crm_gateway.identity.domain import MIN_PASSWORD_LENGTH, ROLES, NewUser
+from crm_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
+
+from crm_gateway.identity.domain import MIN_PASSWORD_LENGTH, ROLES, NewUser, UserPatch
 
 MAX_PASSWORD_LENGTH = 1024
 
@@ -46,9 +48,26 @@ class UserSchema(Schema):
 
 
 class UserListSchema(Schema):
-    """Every user, under `items`."""
+    """One page of users under `items`, and the cursor of the next page."""
 
     items = fields.List(fields.Nested(UserSchema), required=True)
+    next_cursor = fields.String(allow_none=True)
+
+
+class UserListArgsSchema(StrictSchema):
+    """The query of GET /users."""
+
+    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
+    cursor = fields.String(load_default=None)
+
+
+class SessionSchema(Schema):
+    """The gateway's answer about a token whose user may act."""
+
+    active = fields.Boolean(required=True)
+    sub = fields.String(required=True)
+    username = fields.String(required=True)
+    role = fields.String(required=True)
 
 
 class NewUserSchema(StrictSchema):
@@ -74,3 +93,21 @@ class NewUserSchema(StrictSchema):
     def _new_user(self, data: dict[str, Any], **_kwargs: Any) -> NewUser:
         manager_id = data.pop("manager_id")
         return NewUser(**data, manager_id=str(manager_id) if manager_id else None)
+
+
+class UserPatchSchema(StrictSchema):
+    """The body of PATCH /users/{id}: any of these; the username never changes."""
+
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    email = fields.Email(validate=validate.Length(max=320))
+    role = fields.String(validate=validate.OneOf(ROLES))
+    manager_id = fields.UUID(allow_none=True)
+    active = fields.Boolean()
+    password = fields.String(load_only=True, validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH))
+
+    @post_load
+    def _patch(self, data: dict[str, Any], **_kwargs: Any) -> UserPatch:
+        password = data.pop("password", None)
+        if data.get("manager_id") is not None:
+            data["manager_id"] = str(data["manager_id"])
+        return UserPatch(values=data, password=password)

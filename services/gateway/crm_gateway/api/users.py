@@ -1,4 +1,4 @@
-"""GET/POST /api/v1/users and GET /api/v1/users/{id}."""
+"""GET/POST /api/v1/users and GET/PATCH /api/v1/users/{id}."""
 from __future__ import annotations
 
 import functools
@@ -7,12 +7,16 @@ from typing import Any, Callable, TypeVar
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from crm_shared.auth import require_role
+from crm_shared.auth import current_principal, require_role
+from crm_shared.web import request_id
 
 from crm_gateway.api.dependencies import dependencies
-from crm_gateway.api.schemas import NewUserSchema, UserListSchema, UserSchema
-from crm_gateway.identity import services
-from crm_gateway.identity.domain import NewUser, User
+from crm_gateway.api.schemas import (
+    NewUserSchema, UserListArgsSchema, UserListSchema, UserPatchSchema, UserSchema,
+)
+from crm_gateway.identity import administration, services
+from crm_gateway.identity.domain import NewUser, User, UserPatch
+from crm_gateway.identity.unit_of_work import IdentityUnitOfWork
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="The users of the suite.")
 
@@ -30,14 +34,21 @@ def admin_only(view: View) -> View:
     return wrapper  # type: ignore[return-value]
 
 
+def acting_uow() -> IdentityUnitOfWork:
+    """Return a unit of work whose events name the caller and this request."""
+    return dependencies().uow(actor=current_principal().actor(), correlation_id=request_id())
+
+
 @blp.route("")
 class Users(MethodView):
     """The collection of users."""
 
+    @blp.arguments(UserListArgsSchema, location="query")
     @blp.response(200, UserListSchema)
-    def get(self) -> dict[str, list[User]]:
-        """List every user."""
-        return {"items": services.list_users(dependencies().uow())}
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List the users by username, a page at a time (`limit`, `cursor`)."""
+        items, next_cursor = administration.list_page(dependencies().uow(), args["limit"], args["cursor"])
+        return {"items": items, "next_cursor": next_cursor}
 
     @admin_only
     @blp.arguments(NewUserSchema)
@@ -45,7 +56,7 @@ class Users(MethodView):
     def post(self, new_user: NewUser) -> tuple[User, int, dict[str, str]]:
         """Create a user (admins only)."""
         deps = dependencies()
-        user = services.register_user(deps.uow(), deps.passwords, new_user)
+        user = services.register_user(acting_uow(), deps.passwords, new_user)
         return user, 201, {"Location": f"{blp.url_prefix}/{user.id}"}
 
 
@@ -57,3 +68,10 @@ class UserById(MethodView):
     def get(self, user_id: str) -> User:
         """Return one user."""
         return services.get_user(dependencies().uow(), user_id)
+
+    @admin_only
+    @blp.arguments(UserPatchSchema)
+    @blp.response(200, UserSchema)
+    def patch(self, patch: UserPatch, user_id: str) -> User:
+        """Change a user's name, email, role, manager, password or whether they are active (admins only)."""
+        return administration.update_user(acting_uow(), dependencies().passwords, user_id, patch)

@@ -16,6 +16,7 @@ def _user(row: Any) -> User:
     return User(
         id=row.id, username=row.username, name=row.name, email=row.email, role=row.role,
         manager_id=row.manager_id, created_at=row.created_at, active=bool(row.active),
+        version=row.version,
     )
 
 
@@ -25,10 +26,31 @@ class UserRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def get(self, user_id: str) -> User | None:
-        """Return the user with this id, if any."""
-        row = self.connection.execute(sa.select(*_USER_COLUMNS).where(users.c.id == user_id)).first()
+    def get(self, user_id: str, *, for_update: bool = False) -> User | None:
+        """Return the user with this id, if any (locking the row until commit when `for_update`)."""
+        query = sa.select(*_USER_COLUMNS).where(users.c.id == user_id)
+        row = self.connection.execute(query.with_for_update() if for_update else query).first()
         return _user(row) if row else None
+
+    def manager_of(self, user_id: str) -> str | None:
+        """Return the id of a user's manager, if any."""
+        return self.connection.execute(sa.select(users.c.manager_id).where(users.c.id == user_id)).scalar()
+
+    def lock_active_admins(self) -> list[str]:
+        """Return the ids of the active admins, their rows locked until commit.
+
+        Two admins demoting each other at once would otherwise both see the other still
+        active and leave nobody: the second waits for the first and then counts again.
+        """
+        query = sa.select(users.c.id).where(users.c.role == "admin", users.c.active.is_(True))
+        return list(self.connection.execute(query.order_by(users.c.id).with_for_update()).scalars())
+
+    def page(self, after: str | None, limit: int) -> list[User]:
+        """Return up to `limit` users by username, those after the username `after`."""
+        query = sa.select(*_USER_COLUMNS).order_by(users.c.username).limit(limit)
+        if after is not None:
+            query = query.where(users.c.username > after)
+        return [_user(row) for row in self.connection.execute(query)]
 
     def credentials(self, username: str) -> tuple[User, str] | None:
         """Return the user with this username and their password hash, if any."""
@@ -55,9 +77,17 @@ class UserRepository:
             users.insert().values(
                 id=user.id, username=user.username, password_hash=password_hash, name=user.name,
                 email=user.email, role=user.role, manager_id=user.manager_id,
-                created_at=user.created_at, active=user.active,
+                created_at=user.created_at, active=user.active, version=user.version,
             )
         )
+
+    def update(self, user: User, password_hash: str | None = None) -> None:
+        """Store the changeable fields and version of a user (and a new password hash, if given)."""
+        values = {"name": user.name, "email": user.email, "role": user.role, "manager_id": user.manager_id,
+                  "active": user.active, "version": user.version}
+        if password_hash is not None:
+            values["password_hash"] = password_hash
+        self.connection.execute(users.update().where(users.c.id == user.id).values(**values))
 
     def set_password_hash(self, user_id: str, password_hash: str) -> None:
         """Replace a user's password hash."""

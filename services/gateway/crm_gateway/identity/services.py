@@ -1,7 +1,8 @@
-"""The identity use cases: log in, create users, look them up."""
+"""The identity use cases: log in, create users, look them up, tell whether a session is alive."""
 from __future__ import annotations
 
 import uuid
+from typing import NoReturn
 
 from sqlalchemy.exc import IntegrityError
 
@@ -9,6 +10,7 @@ from crm_shared.problems import Conflict, NotFound, Unauthorized, ValidationFail
 from crm_shared.types import utcnow
 
 from crm_gateway.identity.domain import ADMIN_USERNAME, NewUser, User
+from crm_gateway.identity.events import login_actor, login_failed, user_created
 from crm_gateway.identity.passwords import Passwords
 from crm_gateway.identity.unit_of_work import IdentityUnitOfWork
 
@@ -23,16 +25,37 @@ def authenticate(uow: IdentityUnitOfWork, passwords: Passwords, username: str, p
         found = uow.users.credentials(username)
     if found is None:
         passwords.verify_nothing(password)
-        raise Unauthorized(BAD_CREDENTIALS)
+        _refuse(uow, username, None, "unknown_user")
     user, password_hash = found
-    if not passwords.verify(password_hash, password) or not user.active:
-        raise Unauthorized(BAD_CREDENTIALS)
+    if not passwords.verify(password_hash, password):
+        _refuse(uow, username, user, "bad_password")
+    if not user.active:
+        _refuse(uow, username, user, "inactive")
     if passwords.needs_rehash(password_hash):
         new_hash = passwords.hash(password)
         with uow:
             uow.users.set_password_hash(user.id, new_hash)
             uow.commit()
     return user
+
+
+def _refuse(uow: IdentityUnitOfWork, username: str, user: User | None, reason: str) -> NoReturn:
+    """Record the failed attempt, then refuse it; the same answer whatever the reason."""
+    # Exactly one outbox row per refused request, and nothing else is written: a flood of
+    # attempts grows the outbox by one small row each (the username is at most 150 characters),
+    # and the argon2 verification before this already paces every attempt.
+    uow.actor = login_actor(user)
+    with uow:
+        uow.emit(login_failed(username, user, reason))
+        uow.commit()
+    raise Unauthorized(BAD_CREDENTIALS)
+
+
+def active_user(uow: IdentityUnitOfWork, user_id: str) -> User | None:
+    """Return the user with this id if they exist and are active (a token of theirs may act)."""
+    with uow:
+        user = uow.users.get(user_id)
+    return user if user is not None and user.active else None
 
 
 def team_of(uow: IdentityUnitOfWork, user: User) -> tuple[str, ...]:
@@ -51,11 +74,11 @@ def register_user(uow: IdentityUnitOfWork, passwords: Passwords, new: NewUser) -
         role=new.role, manager_id=new.manager_id, created_at=utcnow(),
     )
     with uow:
-        if new.manager_id is not None and uow.users.get(new.manager_id) is None:
-            raise ValidationFailed({"manager_id": ["No user has this id."]})
+        require_active_manager(uow, new.manager_id)
         _refuse_taken(uow, new.username)
         try:
             uow.users.add(user, password_hash)
+            uow.emit(user_created(user))
             uow.commit()
         except IntegrityError:
             # Another request took the username between our check and our insert.
@@ -90,6 +113,15 @@ def get_user(uow: IdentityUnitOfWork, user_id: str) -> User:
     if user is None:
         raise NotFound(f"No user has the id {user_id}.")
     return user
+
+
+def require_active_manager(uow: IdentityUnitOfWork, manager_id: str | None) -> None:
+    """Raise a 422 on `manager_id` unless it names an existing, active user (or nobody)."""
+    if manager_id is None:
+        return
+    manager = uow.users.get(manager_id)
+    if manager is None or not manager.active:
+        raise ValidationFailed({"manager_id": ["No active user has this id."]})
 
 
 def _refuse_taken(uow: IdentityUnitOfWork, username: str) -> None:

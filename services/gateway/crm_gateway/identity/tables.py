@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from crm_shared.outbox import outbox_table
 from crm_shared.types import UTCDateTime
 
 metadata = sa.MetaData()
@@ -19,4 +20,8 @@ users = sa.Table(
     sa.Column("manager_id", sa.String(36), sa.ForeignKey("users.id"), nullable=True),
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()),
+    #: 1 at creation, one more per change: the `sequence` of the user's events
+    sa.Column("version", sa.Integer(), nullable=False, server_default="1"),
 )
+
+outbox = outbox_table(metadata)

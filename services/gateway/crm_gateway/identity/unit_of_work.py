@@ -1,27 +1,38 @@
-"""The identity store's unit of work: one transaction per request or command."""
+"""The identity store's unit of work: one transaction per request or command, and its events."""
 from __future__ import annotations
 
 from typing import Callable
 
 from sqlalchemy.engine import Engine
 
-from crm_shared.unit_of_work import Transaction
+from crm_shared.envelope import SYSTEM, Actor
+from crm_shared.unit_of_work import UnitOfWork
 
 from crm_gateway.identity.repository import UserRepository
+from crm_gateway.identity.tables import outbox
+
+SERVICE = "gateway"
 
 
-class IdentityUnitOfWork(Transaction):
-    """One transaction with the user repository on it; nothing is kept without commit()."""
+class IdentityUnitOfWork(UnitOfWork):
+    """One transaction with the user repository on it; its events reach the outbox on commit()."""
 
     users: UserRepository
+
+    def __init__(self, engine: Engine, actor: Actor = SYSTEM, correlation_id: str | None = None) -> None:
+        super().__init__(engine, outbox, service=SERVICE, actor=actor, correlation_id=correlation_id)
 
     def _open(self) -> None:
         self.users = UserRepository(self.connection)
 
 
-UnitOfWorkFactory = Callable[[], IdentityUnitOfWork]
+UnitOfWorkFactory = Callable[..., IdentityUnitOfWork]
 
 
 def unit_of_work_factory(engine: Engine) -> UnitOfWorkFactory:
-    """Return a factory of units of work on `engine`."""
-    return lambda: IdentityUnitOfWork(engine)
+    """Return a factory of units of work on `engine`, acting for an actor (`system` unless told)."""
+
+    def make(actor: Actor = SYSTEM, correlation_id: str | None = None) -> IdentityUnitOfWork:
+        return IdentityUnitOfWork(engine, actor, correlation_id)
+
+    return make
