@@ -23,5 +23,6 @@ users = sa.Table(
     #: 1 at creation, one more per change: the `sequence` of the user's events
     sa.Column("version", sa.Integer(), nullable=False, server_default="1"),
 )
+sa.Index("ix_users_manager_id", users.c.manager_id)
 
 outbox = outbox_table(metadata)
