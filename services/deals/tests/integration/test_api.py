@@ -21,15 +21,13 @@ from crm_deals.app import create_app
 
 MIGRATIONS = str(Path(crm_deals.__file__).parent / "migrations")
 issuer = TokenIssuer()
-#: the tokens below are signed once, at collection: they must outlive a whole test run
-RUN = 3 * 3600
 ME = "11111111-1111-1111-1111-111111111111"
 BOSS = "22222222-2222-2222-2222-222222222222"
-USER = issuer.headers("user", user_id=ME, name="Petr Svoboda", manager_id=BOSS, ttl=RUN)
-MANAGER = issuer.headers("manager", user_id=BOSS, name="Eva Vedoucí", team=[ME], ttl=RUN)
-OTHER_MANAGER = issuer.headers("manager", name="Jiný Vedoucí", team=[str(uuid.uuid4())], ttl=RUN)
-STRANGER = issuer.headers("user", user_id=str(uuid.uuid4()), name="Cizí Člověk", ttl=RUN)
-ADMIN = issuer.headers("admin", name="Admin", ttl=RUN)
+USER = issuer.headers("user", user_id=ME, name="Petr Svoboda", manager_id=BOSS)
+MANAGER = issuer.headers("manager", user_id=BOSS, name="Eva Vedoucí", team=[ME])
+OTHER_MANAGER = issuer.headers("manager", name="Jiný Vedoucí", team=[str(uuid.uuid4())])
+STRANGER = issuer.headers("user", user_id=str(uuid.uuid4()), name="Cizí Člověk")
+ADMIN = issuer.headers("admin", name="Admin")
 
 
 class Api:
