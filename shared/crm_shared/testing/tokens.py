@@ -14,6 +14,8 @@ from crm_shared.testing.sessions import always_active
 
 ISSUER = "crm-gateway"
 AUDIENCE = "crm"
+#: tests sign some tokens once, at collection: they must outlive a whole run of the suite
+DEFAULT_TTL_SECONDS = 6 * 3600
 
 
 @dataclass
@@ -23,7 +25,7 @@ class TokenIssuer:
     key: rsa.RSAPrivateKey = field(default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048))
 
     def token(self, role: str = "admin", *, user_id: str | None = None, name: str = "Test User",
-              ttl: int = 300, **claims: Any) -> str:
+              ttl: int = DEFAULT_TTL_SECONDS, **claims: Any) -> str:
         """Return a signed token for a user with `role`."""
         now = int(time.time())
         payload = {

@@ -53,7 +53,8 @@ def _refuse(uow: IdentityUnitOfWork, username: str, user: User | None, reason: s
 
 def active_user(uow: IdentityUnitOfWork, user_id: str) -> User | None:
     """Return the user with this id if they exist and are active (a token of theirs may act)."""
-    with uow:
+    # Asked for every token every few seconds: a read-only unit takes no SQLite write lock.
+    with uow.reading():
         user = uow.users.get(user_id)
     return user if user is not None and user.active else None
 
