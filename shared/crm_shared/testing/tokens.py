@@ -14,8 +14,10 @@ from crm_shared.testing.sessions import always_active
 
 ISSUER = "crm-gateway"
 AUDIENCE = "crm"
-#: tests sign some tokens once, at collection: they must outlive a whole run of the suite
-DEFAULT_TTL_SECONDS = 6 * 3600
+
+
+#: long enough for tokens made when a test module is imported to outlive the whole test run
+DEFAULT_TTL_SECONDS = 3600
 
 
 @dataclass
