@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import os
 import uuid
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
-from crm_shared import auth, logs, problems
+from crm_shared import auth, hostile_input, logs, problems
 from crm_shared.config import Settings
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -58,13 +59,58 @@ def create_service_app(
     app.json.sort_keys = False  # type: ignore[attr-defined]
     api = ProblemApi(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     problems.register(app)
+    app.wsgi_app = RequestLimits(app.wsgi_app)  # type: ignore[method-assign]
     _request_ids(app)
+    _options(app)
+    _refuse_hostile_input(app)
     _probes(app, readiness)
     if verifier is not None:
         auth.init_app(app, verifier, public_paths=(*PUBLIC_PATHS, *public_paths))
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     return app, api
+
+
+class RequestLimits:
+    """WSGI middleware answering 414 / 431 problems for over-long request targets and headers.
+
+    gunicorn runs with limits above these (cli.serve), so the suite's own limits are met
+    here and answered as problem+json rather than in gunicorn's own format.
+    """
+
+    def __init__(self, wsgi_app: Callable[..., Any]) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        refusal = hostile_input.oversize(environ)
+        if refusal is None:
+            return self.wsgi_app(environ, start_response)
+        status, detail = refusal
+        return problems.problem_response(status, HTTP_STATUS_CODES[status], detail)(environ, start_response)
+
+
+def _options(app: Flask) -> None:
+    """Answer OPTIONS with the allowed methods before any hook that needs a caller runs."""
+
+    @app.before_request
+    def _answer_options() -> Response | None:
+        if request.method != "OPTIONS" or request.routing_exception is not None:
+            return None
+        return app.make_default_options_response()
+
+
+def _refuse_hostile_input(app: Flask) -> None:
+    """Refuse NUL characters and lone surrogates in the path, query and JSON body, and deep JSON."""
+
+    @app.before_request
+    def _check_request() -> None:
+        path_args = [(name, value) for name, value in (request.view_args or {}).items() if isinstance(value, str)]
+        hostile_input.check_texts(path_args or [("path", request.path)])
+        hostile_input.check_texts((name, text) for name, value in request.args.items(multi=True)
+                                  for text in (name, value))
+        view = app.view_functions.get(request.endpoint or "")
+        if request.is_json and not getattr(view, "passes_body_through", False):
+            hostile_input.check_json_body(request.get_data(cache=True))
 
 
 def _request_ids(app: Flask) -> None:
