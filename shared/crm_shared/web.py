@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import os
 import uuid
+from http import HTTPStatus
 from typing import Any, Callable, Iterable
 
 import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
+from flask_smorest.utils import prepare_response
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from crm_shared import auth, hostile_input, logs, problems
+from crm_shared import api_docs, auth, hostile_input, logs, problems
 from crm_shared.config import Settings
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -20,7 +22,23 @@ PUBLIC_PATHS = ("/healthz", "/readyz", "/openapi.json", "/docs")
 
 
 class ProblemApi(flask_smorest.Api):
-    """flask-smorest's Api with problem+json for every error it raises (422 included)."""
+    """flask-smorest's Api with problem+json for every error it raises (422 included).
+
+    Its document declares those answers as `Problem` in application/problem+json on every
+    operation (api_docs), and no catch-all `default` answer, so that an answer a client
+    may get and the document does not name is a finding, not a match.
+    """
+
+    ERROR_SCHEMA = api_docs.ProblemSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def _register_responses(self) -> None:
+        for status in HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, api_docs.PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
 
     def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
         return problems.http_exception_response(error)
@@ -57,7 +75,8 @@ def create_service_app(
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    api = ProblemApi(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
+    api = ProblemApi(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
+                                       "extra_plugins": [api_docs.ProblemResponses()]})
     problems.register(app)
     app.wsgi_app = RequestLimits(app.wsgi_app)  # type: ignore[method-assign]
     _request_ids(app)
