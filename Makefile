@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PACKAGES := shared suite services/gateway services/contacts services/audit services/deals
+PACKAGES := shared suite services/gateway services/contacts services/audit services/deals services/tasks
 STAMP := $(VENV)/.installed
 
 .PHONY: run test unit integration e2e bench install clean

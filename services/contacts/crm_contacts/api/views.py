@@ -7,9 +7,9 @@ from urllib.parse import quote
 from flask import Response, current_app
 
 from crm_shared.auth import current_principal
+from crm_shared.tabular import ExportFile
 from crm_shared.web import request_id
 
-from crm_contacts.service_layer.exports import ExportFile
 from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
 
 
