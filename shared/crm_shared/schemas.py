@@ -1,7 +1,9 @@
 """marshmallow building blocks every service's API shares."""
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields
+from marshmallow import RAISE, Schema, fields, validate
+
+from crm_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 
 class StrictSchema(Schema):
@@ -9,6 +11,13 @@ class StrictSchema(Schema):
 
     class Meta:
         unknown = RAISE
+
+
+class PageArgsSchema(StrictSchema):
+    """The query of a keyset list: a page size and the `next_cursor` of the previous page."""
+
+    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
+    cursor = fields.String(metadata={"description": "`next_cursor` of the previous page."})
 
 
 def page_schema(item: type[Schema]) -> type[Schema]:

@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import os
 import uuid
-from typing import Callable, Iterable
+from http import HTTPStatus
+from typing import Any, Callable, Iterable
 
 import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
+from flask_smorest.utils import prepare_response
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
-from crm_shared import auth, logs, problems
+from crm_shared import api_docs, auth, hostile_input, logs, problems
 from crm_shared.config import Settings
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -19,7 +22,23 @@ PUBLIC_PATHS = ("/healthz", "/readyz", "/openapi.json", "/docs")
 
 
 class ProblemApi(flask_smorest.Api):
-    """flask-smorest's Api with problem+json for every error it raises (422 included)."""
+    """flask-smorest's Api with problem+json for every error it raises (422 included).
+
+    Its document declares those answers as `Problem` in application/problem+json on every
+    operation (api_docs), and no catch-all `default` answer, so that an answer a client
+    may get and the document does not name is a finding, not a match.
+    """
+
+    ERROR_SCHEMA = api_docs.ProblemSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def _register_responses(self) -> None:
+        for status in HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, api_docs.PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
 
     def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
         return problems.http_exception_response(error)
@@ -56,15 +75,61 @@ def create_service_app(
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    api = ProblemApi(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
+    api = ProblemApi(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
+                                       "extra_plugins": [api_docs.ProblemResponses()]})
     problems.register(app)
+    app.wsgi_app = RequestLimits(app.wsgi_app)  # type: ignore[method-assign]
     _request_ids(app)
+    _options(app)
+    _refuse_hostile_input(app)
     _probes(app, readiness)
     if verifier is not None:
         auth.init_app(app, verifier, public_paths=(*PUBLIC_PATHS, *public_paths))
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     return app, api
+
+
+class RequestLimits:
+    """WSGI middleware answering 414 / 431 problems for over-long request targets and headers.
+
+    gunicorn runs with limits above these (cli.serve), so the suite's own limits are met
+    here and answered as problem+json rather than in gunicorn's own format.
+    """
+
+    def __init__(self, wsgi_app: Callable[..., Any]) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        refusal = hostile_input.oversize(environ)
+        if refusal is None:
+            return self.wsgi_app(environ, start_response)
+        status, detail = refusal
+        return problems.problem_response(status, HTTP_STATUS_CODES[status], detail)(environ, start_response)
+
+
+def _options(app: Flask) -> None:
+    """Answer OPTIONS with the allowed methods before any hook that needs a caller runs."""
+
+    @app.before_request
+    def _answer_options() -> Response | None:
+        if request.method != "OPTIONS" or request.routing_exception is not None:
+            return None
+        return app.make_default_options_response()
+
+
+def _refuse_hostile_input(app: Flask) -> None:
+    """Refuse NUL characters and lone surrogates in the path, query and JSON body, and deep JSON."""
+
+    @app.before_request
+    def _check_request() -> None:
+        path_args = [(name, value) for name, value in (request.view_args or {}).items() if isinstance(value, str)]
+        hostile_input.check_texts(path_args or [("path", request.path)])
+        hostile_input.check_texts((name, text) for name, value in request.args.items(multi=True)
+                                  for text in (name, value))
+        view = app.view_functions.get(request.endpoint or "")
+        if request.is_json and not getattr(view, "passes_body_through", False):
+            hostile_input.check_json_body(request.get_data(cache=True))
 
 
 def _request_ids(app: Flask) -> None:

@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from crm_audit.adapters import repository
 from crm_audit.domain.entries import AuditEntry, EntryFilter
 from crm_audit.domain.export_rows import COLUMN_WIDTHS, HEADER, SHEET_NAME, Row, flatten
-from crm_shared.pagination import decode_cursor, encode_cursor
-from crm_shared.problems import NotFound, ValidationFailed
+from crm_shared.pagination import decode_cursor, page
+from crm_shared.problems import NotFound
 from crm_shared.tabular import TABLE_FORMATS, ExportFile, table_export
 from crm_shared.types import utcnow
 
@@ -34,12 +34,11 @@ class AuditQueries:
 
     def page(self, where: EntryFilter, *, limit: int, cursor: str | None) -> Page:
         """Return the entries after `cursor`, newest first, without counting the rest."""
-        after = _cursor_key(cursor)
+        key = decode_cursor(cursor, (datetime, str))
+        after = (key[0], key[1]) if key is not None else None
         with self.engine.connect() as connection:
             items = repository.page(connection, where, after=after, limit=limit + 1)
-        if len(items) <= limit:
-            return Page(items, None)
-        return Page(items[:limit], _cursor(items[limit - 1]))
+        return Page(*page(items, limit, repository.sort_key))
 
     def entry(self, entry_id: str) -> AuditEntry:
         """Return one entry or raise NotFound."""
@@ -59,21 +58,3 @@ class AuditQueries:
         """Yield the export rows of the filtered log, reading the entries in chunks."""
         with self.engine.connect() as connection:
             yield from flatten(repository.stream(connection, where))
-
-
-def _cursor(entry: AuditEntry) -> str:
-    occurred_at, entry_id = repository.sort_key(entry)
-    return encode_cursor([occurred_at.isoformat(), entry_id])
-
-
-def _cursor_key(cursor: str | None) -> repository.SortKey | None:
-    key = decode_cursor(cursor, 2)
-    if key is None:
-        return None
-    try:
-        occurred_at = datetime.fromisoformat(key[0])
-    except (TypeError, ValueError):
-        occurred_at = None
-    if occurred_at is None or occurred_at.tzinfo is None or not isinstance(key[1], str):
-        raise ValidationFailed({"cursor": ["Not a cursor returned by this list."]})
-    return occurred_at, key[1]

@@ -9,12 +9,13 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from crm_audit.domain.entries import MAX_KEY_LENGTH, MAX_NAME_LENGTH
 from crm_audit.queries import EXPORT_FORMATS
 from crm_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from crm_shared.schema_fields import UTCTimestamp
 
 # "+01:00" typed into a URL unencoded arrives as " 01:00"
 _SPACED_OFFSET = re.compile(r"(.*\d) (\d{2}:\d{2})")
 
 
-class Rfc3339(fields.AwareDateTime):
+class Rfc3339(UTCTimestamp):
     """An RFC 3339 timestamp with a zone; an offset whose "+" became a space is read as "+"."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:

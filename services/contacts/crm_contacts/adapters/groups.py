@@ -46,10 +46,21 @@ class GroupRepository:
         """Delete a group (its members must have left it first)."""
         self.connection.execute(groups.delete().where(groups.c.id == group.id))
 
-    def list(self) -> list[Group]:
-        """Return every group by name."""
-        rows = self.connection.execute(sa.select(groups).order_by(groups.c.name, groups.c.id)).mappings()
-        return [_group(row) for row in rows]
+    def list(self, *, limit: int, after: list[Any] | None = None) -> list[Group]:
+        """Return up to `limit` groups by name, after the (name, id) key `after`."""
+        query = sa.select(groups).order_by(groups.c.name, groups.c.id).limit(limit)
+        if after is not None:
+            query = query.where(sa.tuple_(groups.c.name, groups.c.id) > sa.tuple_(*map(sa.literal, after)))
+        return [_group(row) for row in self.connection.execute(query).mappings()]
+
+
+#: The types of a groups cursor: the name, then the id.
+CURSOR_TYPES = (str, str)
+
+
+def sort_key(group: Group) -> list[Any]:
+    """Return the cursor key of a group."""
+    return [group.name, group.id]
 
 
 def _row(group: Group) -> dict[str, Any]:

@@ -57,6 +57,11 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+def cursor_types(sort: str) -> tuple[type, type]:
+    """Return the types of a cursor key for the given order: the sort value, then the id."""
+    return (str, str) if SORTS[sort][0] == "sort_name" else (datetime, str)
+
+
 def sort_key(contact: Contact, sort: str) -> list[Any]:
     """Return the cursor key of a contact for the given order."""
     column_name, _ = SORTS[sort]
@@ -74,11 +79,8 @@ def list_statement(query: ListQuery) -> sa.Select:
     for condition in filters(table, query):
         statement = statement.where(condition)
     if query.after is not None:
-        value = query.after[0]
-        if column_name != "sort_name":
-            value = datetime.fromisoformat(value)
         key = sa.tuple_(column, table.c.id)
-        bound = sa.tuple_(sa.literal(value, column.type), sa.literal(query.after[1]))
+        bound = sa.tuple_(sa.literal(query.after[0], column.type), sa.literal(query.after[1]))
         statement = statement.where(key < bound if descending else key > bound)
     order = (column.desc(), table.c.id.desc()) if descending else (column.asc(), table.c.id.asc())
     return statement.order_by(*order).limit(query.limit + 1)

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from crm_shared.auth import current_principal
+from crm_shared.schemas import PageArgsSchema, page_schema
 
 from crm_contacts.api import schemas
 from crm_contacts.api.common import present, uow
@@ -15,16 +16,18 @@ from crm_contacts.service_layer import groups as use_cases
 
 blp = Blueprint("groups", __name__, url_prefix="/api/v1/groups", description="Groups (segments) of contacts.")
 
-GroupList = Schema.from_dict({"items": fields.List(fields.Nested(schemas.GroupOutSchema))}, name="GroupList")
+GroupList = page_schema(schemas.GroupOutSchema)
 MemberList = Schema.from_dict({"items": fields.List(fields.Dict())}, name="GroupMemberList")
 
 
 @blp.route("")
 class Groups(MethodView):
+    @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, GroupList)
-    def get(self) -> dict[str, Any]:
-        """List every group by name."""
-        return {"items": [group.state() for group in use_cases.list_groups(uow())]}
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List the groups by name, a page at a time."""
+        items, next_cursor = use_cases.list_groups(uow(), limit=args["limit"], cursor=args.get("cursor"))
+        return {"items": [group.state() for group in items], "next_cursor": next_cursor}
 
     @blp.arguments(schemas.GroupInSchema)
     @blp.response(201, schemas.GroupOutSchema)

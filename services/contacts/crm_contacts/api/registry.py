@@ -72,6 +72,8 @@ def blueprints() -> list[Blueprint]:
     class RegistryCompanies(MethodView):
         @lookup.arguments(LookupArgsSchema, location="query", unknown=None)
         @lookup.response(200, RegistryPageSchema)
+        @lookup.alt_response(502, response="BAD_GATEWAY")
+        @lookup.alt_response(504, response="GATEWAY_TIMEOUT")
         def get(self, args: dict[str, Any]) -> dict[str, Any]:
             """Find companies by IČO (checksum validated first) or by name."""
             if "ico" in args:
@@ -83,6 +85,8 @@ def blueprints() -> list[Blueprint]:
     class RegistryFill(MethodView):
         @company_actions.arguments(FillSchema, required=False)
         @company_actions.response(200, schemas.CompanyOutSchema)
+        @company_actions.alt_response(502, response="BAD_GATEWAY")
+        @company_actions.alt_response(504, response="GATEWAY_TIMEOUT")
         def post(self, data: dict[str, Any] | None, company_id: Any) -> tuple[dict[str, Any], dict[str, str]]:
             """Copy the register's name, IČO, DIČ and address onto the company (the company's IČO unless given)."""
             company = use_cases.fill_from_registry(

@@ -9,10 +9,10 @@ import uuid
 from typing import Any, Mapping
 
 from crm_shared.errors import Conflict, ValidationFailed
-from crm_shared.pagination import decode_cursor, encode_cursor
+from crm_shared.pagination import decode_cursor, page
 from crm_shared.types import utcnow
 
-from crm_contacts.adapters.repository import ListQuery, sort_key
+from crm_contacts.adapters.listing import ListQuery, cursor_types, sort_key
 from crm_contacts.domain.actions import ensure_editable
 from crm_contacts.domain.events import contact_changed
 from crm_contacts.domain.model import Contact, new_contact
@@ -43,13 +43,11 @@ def list_contacts(
     uow: ContactsUnitOfWork, query: ListQuery, cursor: str | None, viewer: Viewer
 ) -> tuple[list[Contact], str | None]:
     """Return one page of the contacts the viewer may see, and the next page's cursor (None on the last)."""
-    page_query = ListQuery(**{**query.__dict__, "after": decode_cursor(cursor, 2),
+    page_query = ListQuery(**{**query.__dict__, "after": decode_cursor(cursor, cursor_types(query.sort)),
                               "visible_owners": visible_owners(viewer)})
     with uow.reading():
         rows = uow.contacts.list(page_query)
-    items = rows[: query.limit]
-    more = len(rows) > query.limit
-    return items, encode_cursor(sort_key(items[-1], query.sort)) if more else None
+    return page(rows, query.limit, lambda contact: sort_key(contact, query.sort))
 
 
 def update_contact(

@@ -5,8 +5,10 @@ import uuid
 from typing import Any, Mapping
 
 from crm_shared.errors import NotFound
+from crm_shared.pagination import decode_cursor, page
 from crm_shared.types import utcnow
 
+from crm_contacts.adapters import groups as group_rows
 from crm_contacts.domain.actions import ensure_editable
 from crm_contacts.domain.events import contact_changed
 from crm_contacts.domain.groups import Group, new_group
@@ -26,10 +28,12 @@ def create_group(uow: ContactsUnitOfWork, values: Mapping[str, Any]) -> Group:
     return group
 
 
-def list_groups(uow: ContactsUnitOfWork) -> list[Group]:
-    """Return every group (groups are shared; their members are filtered by visibility)."""
+def list_groups(uow: ContactsUnitOfWork, *, limit: int, cursor: str | None) -> tuple[list[Group], str | None]:
+    """Return a page of groups by name (groups are shared; their members are filtered by visibility)."""
+    after = decode_cursor(cursor, group_rows.CURSOR_TYPES)
     with uow.reading():
-        return uow.groups.list()
+        rows = uow.groups.list(limit=limit + 1, after=after)
+    return page(rows, limit, group_rows.sort_key)
 
 
 def get_group(uow: ContactsUnitOfWork, group_id: str) -> Group:

@@ -12,6 +12,17 @@ from crm_deals.domain.deals import OPEN
 from crm_deals.domain.processes import Process, Stage
 
 
+#: Default processes sort first: rank 0, the others 1.
+_RANK = sa.case((processes.c.is_default.is_(True), 0), else_=1)
+#: The types of a processes cursor: the rank, the name, the id.
+CURSOR_TYPES = (int, str, str)
+
+
+def sort_key(process: Process) -> list[Any]:
+    """Return the cursor key of a process."""
+    return [0 if process.is_default else 1, process.name, process.id]
+
+
 class ProcessRepository:
     """Sales processes, their stages kept as JSON in order."""
 
@@ -30,9 +41,12 @@ class ProcessRepository:
         row = self.connection.execute(query.limit(1)).mappings().first()
         return _to_process(row) if row else None
 
-    def list(self) -> list[Process]:
-        """Return every process, the default first, then by name."""
-        query = sa.select(processes).order_by(processes.c.is_default.desc(), processes.c.name, processes.c.id)
+    def list(self, *, limit: int, after: list[Any] | None = None) -> list[Process]:
+        """Return up to `limit` processes, the default ones first, then by name, after the cursor key."""
+        key = sa.tuple_(_RANK, processes.c.name, processes.c.id)
+        query = sa.select(processes).order_by(_RANK, processes.c.name, processes.c.id).limit(limit)
+        if after is not None:
+            query = query.where(key > sa.tuple_(*map(sa.literal, after)))
         return [_to_process(row) for row in self.connection.execute(query).mappings()]
 
     def add(self, process: Process) -> None:

@@ -90,8 +90,7 @@ class DealRepository:
         statement = sa.select(deals).where(*filters(query))
         if query.after is not None:
             key = sa.tuple_(column, deals.c.id)
-            bound = sa.tuple_(sa.literal(datetime.fromisoformat(query.after[0]), column.type),
-                              sa.literal(query.after[1]))
+            bound = sa.tuple_(sa.literal(query.after[0], column.type), sa.literal(query.after[1]))
             statement = statement.where(key < bound if descending else key > bound)
         order = (column.desc(), deals.c.id.desc()) if descending else (column.asc(), deals.c.id.asc())
         rows = self.connection.execute(statement.order_by(*order).limit(query.limit + 1)).mappings()
@@ -142,6 +141,10 @@ def filters(query: DealQuery) -> list[Any]:
     if query.close_to:
         conditions.append(deals.c.planned_close_date <= query.close_to)
     return conditions
+
+
+#: The types of a cursor key, whatever the order: the timestamp sorted by, then the id.
+CURSOR_TYPES = (datetime, str)
 
 
 def sort_key(deal: Deal, sort: str) -> list[Any]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -9,10 +10,28 @@ from sqlalchemy.engine import Connection
 from crm_deals.adapters.tables import deal_sources
 
 
+#: The types of a sources cursor: the position, the name, the id.
+CURSOR_TYPES = (int, str, str)
+_KEY = (deal_sources.c.position, deal_sources.c.name, deal_sources.c.id)
+
+
 def all_sources(connection: Connection) -> list[dict[str, str]]:
     """Return the sources in their order."""
-    query = sa.select(deal_sources.c.id, deal_sources.c.name).order_by(deal_sources.c.position, deal_sources.c.name)
+    query = sa.select(deal_sources.c.id, deal_sources.c.name).order_by(*_KEY)
     return [dict(row) for row in connection.execute(query).mappings()]
+
+
+def page_of_sources(connection: Connection, *, limit: int, after: list[Any] | None) -> list[dict[str, Any]]:
+    """Return up to `limit` sources in their order after the cursor key, each with its position."""
+    query = sa.select(deal_sources.c.id, deal_sources.c.name, deal_sources.c.position).order_by(*_KEY).limit(limit)
+    if after is not None:
+        query = query.where(sa.tuple_(*_KEY) > sa.tuple_(*map(sa.literal, after)))
+    return [dict(row) for row in connection.execute(query).mappings()]
+
+
+def sort_key(source: dict[str, Any]) -> list[Any]:
+    """Return the cursor key of a source."""
+    return [source["position"], source["name"], source["id"]]
 
 
 def names(connection: Connection) -> set[str]:

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from crm_shared.auth import require_role
 from crm_shared.errors import NotFound
+from crm_shared.schemas import PageArgsSchema
 
 from crm_deals.api import schemas
 from crm_deals.api.context import uow
@@ -19,10 +20,12 @@ sources_blp = Blueprint("deal-sources", __name__, url_prefix="/api/v1/deal-sourc
 
 @processes_blp.route("")
 class Processes(MethodView):
+    @processes_blp.arguments(PageArgsSchema, location="query")
     @processes_blp.response(200, schemas.ProcessListSchema)
-    def get(self) -> dict[str, Any]:
-        """List the sales processes, the default first."""
-        return {"items": [process.state() for process in use_cases.list_processes(uow())]}
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List the sales processes, the default first, a page at a time."""
+        items, next_cursor = use_cases.list_processes(uow(), limit=args["limit"], cursor=args.get("cursor"))
+        return {"items": [process.state() for process in items], "next_cursor": next_cursor}
 
     @processes_blp.arguments(schemas.ProcessInSchema)
     @processes_blp.response(201, schemas.ProcessOutSchema)
@@ -50,10 +53,12 @@ class Process(MethodView):
 
 @sources_blp.route("")
 class Sources(MethodView):
+    @sources_blp.arguments(PageArgsSchema, location="query")
     @sources_blp.response(200, schemas.SourceListSchema)
-    def get(self) -> dict[str, Any]:
-        """List the acquisition sources a deal may name."""
-        return {"items": use_cases.list_sources(uow())}
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List the acquisition sources a deal may name, in their order, a page at a time."""
+        items, next_cursor = use_cases.list_sources(uow(), limit=args["limit"], cursor=args.get("cursor"))
+        return {"items": items, "next_cursor": next_cursor}
 
     @sources_blp.arguments(schemas.SourceInSchema)
     @sources_blp.response(201, schemas.SourceOutSchema)

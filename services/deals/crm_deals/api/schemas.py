@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from crm_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from crm_shared.schema_fields import UUIDString
-from crm_shared.schemas import StrictSchema
+from crm_shared.schemas import StrictSchema, page_schema
 
 from crm_deals.adapters.repository import SORTS
 from crm_deals.domain.deals import STATUSES
@@ -182,9 +182,5 @@ class SourceOutSchema(Schema):
     name = fields.String()
 
 
-class SourceListSchema(Schema):
-    items = fields.List(fields.Nested(SourceOutSchema))
-
-
-class ProcessListSchema(Schema):
-    items = fields.List(fields.Nested(ProcessOutSchema))
+SourceListSchema = page_schema(SourceOutSchema)
+ProcessListSchema = page_schema(ProcessOutSchema)

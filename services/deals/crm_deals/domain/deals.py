@@ -8,9 +8,9 @@ from typing import Any, Collection, Mapping, Sequence
 
 from crm_shared.changes import Change, created, deleted, diff
 
-from crm_deals.domain.lines import ProductLine, decimal_field, line_changes, parse_lines
+from crm_deals.domain.lines import ProductLine, checked_total, decimal_field, line_changes, parse_lines
 from crm_deals.domain.links import Link, link_changes, unique_links
-from crm_deals.domain.money import CURRENCIES, as_text, in_minor_units, line_total
+from crm_deals.domain.money import CURRENCIES, OUT_OF_RANGE, as_text, in_minor_units, in_range
 from crm_deals.domain.processes import Process
 from crm_deals.domain.rules import broken
 
@@ -189,8 +189,9 @@ def _apply(deal: Deal, patch: Mapping[str, Any], *, process: Process, sources: C
     data["currency"] = currency
     data.update(_placed(deal, patch, process))
     products = parse_lines(patch["products"], deal.products, currency) if "products" in patch else [
-        replace(line, total=line_total(line.quantity, line.unit_price, line.discount_percent, currency))
-        for line in deal.products
+        replace(line, total=checked_total(f"products.{index}", line.quantity, line.unit_price,
+                                          line.discount_percent, currency))
+        for index, line in enumerate(deal.products)
     ]
     data["products"] = products
     data["value"] = _value(deal, patch, products, currency)
@@ -211,7 +212,10 @@ def _value(deal: Deal, patch: Mapping[str, Any], products: list[ProductLine], cu
     if products:
         if patch.get("value") is not None:
             raise broken("value", "The value of a deal with product lines is the sum of their totals.")
-        return sum((line.total for line in products), Decimal(0))
+        total = sum((line.total for line in products), Decimal(0))
+        if not in_range(total):
+            raise broken("products", f"The sum of the line totals is o{OUT_OF_RANGE[1:]}")
+        return total
     if patch.get("value") is None:
         return in_minor_units(deal.value, currency)
     value = decimal_field("value", patch["value"])

@@ -9,7 +9,7 @@ from typing import Any, Mapping, Sequence
 from crm_shared.changes import Change
 
 from crm_deals.domain.money import HUNDRED, as_text, line_total, to_decimal
-from crm_deals.domain.rules import broken
+from crm_deals.domain.rules import DealRuleBroken, broken
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,16 @@ def _line(index: int, item: Mapping[str, Any], known: set[str], currency: str) -
         raise broken(f"{where}.discount_percent", "Must be between 0 and 100.")
     return ProductLine(
         id=line_id or str(uuid.uuid4()), product=product, code=code, quantity=quantity, unit_price=unit_price,
-        discount_percent=discount, total=line_total(quantity, unit_price, discount, currency),
+        discount_percent=discount, total=checked_total(where, quantity, unit_price, discount, currency),
     )
+
+
+def checked_total(where: str, quantity: Decimal, unit_price: Decimal, discount: Decimal, currency: str) -> Decimal:
+    """Return a line's total; one out of range breaks the rule on its quantity and unit price."""
+    try:
+        return line_total(quantity, unit_price, discount, currency)
+    except ValueError as exc:
+        raise DealRuleBroken({f"{where}.quantity": [str(exc)], f"{where}.unit_price": [str(exc)]}) from None
 
 
 def decimal_field(field_name: str, value: Any) -> Decimal:

@@ -20,6 +20,10 @@ CURRENCIES: dict[str, int] = {
 HUNDRED = Decimal(100)
 #: the most decimals any stored amount, quantity or price may have
 PLACES = Decimal("0.0001")
+#: every amount, quantity and price is below this: it keeps four decimals exactly in a
+#: 64-bit integer of 1/10,000 (SQLite) and in the NUMERIC(20, 4) columns (PostgreSQL)
+LIMIT = Decimal(10) ** 14
+OUT_OF_RANGE = "Out of range: at most 14 digits before the decimal point."
 
 
 def to_decimal(value: Any) -> Decimal:
@@ -32,6 +36,8 @@ def to_decimal(value: Any) -> Decimal:
         raise ValueError("Not a valid decimal number.") from None
     if not number.is_finite():
         raise ValueError("Not a finite number.")
+    if abs(number) >= LIMIT:
+        raise ValueError(OUT_OF_RANGE)
     if number != number.quantize(PLACES, rounding=ROUND_HALF_UP):
         raise ValueError("At most four decimal places.")
     return number
@@ -43,8 +49,19 @@ def in_minor_units(amount: Decimal, currency: str) -> Decimal:
 
 
 def line_total(quantity: Decimal, unit_price: Decimal, discount_percent: Decimal, currency: str) -> Decimal:
-    """Return quantity × unit price less the discount, in the currency's minor units."""
-    return in_minor_units(quantity * unit_price * (HUNDRED - discount_percent) / HUNDRED, currency)
+    """Return quantity × unit price less the discount, in the currency's minor units.
+
+    Raise ValueError when the total is out of range (the operands each are in range).
+    """
+    total = quantity * unit_price * (HUNDRED - discount_percent) / HUNDRED
+    if abs(total) >= LIMIT:
+        raise ValueError(OUT_OF_RANGE)
+    return in_minor_units(total, currency)
+
+
+def in_range(amount: Decimal) -> bool:
+    """Tell whether an amount can be stored."""
+    return abs(amount) < LIMIT
 
 
 def as_text(amount: Decimal | None) -> str | None:

@@ -5,12 +5,12 @@ import uuid
 from typing import Any, Callable, Mapping
 
 from crm_shared.errors import NotFound
-from crm_shared.pagination import decode_cursor, encode_cursor
+from crm_shared.pagination import decode_cursor, page
 from crm_shared.preconditions import require_match
 from crm_shared.types import utcnow
 
 from crm_deals.adapters import sources
-from crm_deals.adapters.repository import DealQuery, sort_key
+from crm_deals.adapters.repository import CURSOR_TYPES, DealQuery, sort_key
 from crm_deals.domain.deals import Deal, new_deal
 from crm_deals.domain.events import deal_changed
 from crm_deals.service_layer import links as contact_links
@@ -100,12 +100,10 @@ def delete_deal(uow: DealsUnitOfWork, deal_id: str, *, if_match: str | None = No
 
 def list_deals(uow: DealsUnitOfWork, query: DealQuery, cursor: str | None) -> tuple[list[Deal], str | None]:
     """Return one page of visible deals and the cursor of the next page (None on the last)."""
-    page_query = DealQuery(**{**query.__dict__, "after": decode_cursor(cursor, 2)})
+    page_query = DealQuery(**{**query.__dict__, "after": decode_cursor(cursor, CURSOR_TYPES)})
     with uow.reading():
         rows = uow.deals.list(page_query)
-    items = rows[: query.limit]
-    more = len(rows) > query.limit
-    return items, encode_cursor(sort_key(items[-1], query.sort)) if more else None
+    return page(rows, query.limit, lambda deal: sort_key(deal, query.sort))
 
 
 def _change(

@@ -5,8 +5,10 @@ import uuid
 from typing import Any, Mapping
 
 from crm_shared.errors import Conflict, NotFound, ValidationFailed
+from crm_shared.pagination import decode_cursor, page
 from crm_shared.types import utcnow
 
+from crm_deals.adapters import processes as process_rows
 from crm_deals.adapters import sources
 from crm_deals.domain.events import process_changed
 from crm_deals.domain.processes import Process, new_process
@@ -30,10 +32,12 @@ def get_process(uow: DealsUnitOfWork, process_id: str) -> Process:
         return existing_process(uow, process_id)
 
 
-def list_processes(uow: DealsUnitOfWork) -> list[Process]:
-    """Return every process, the default first."""
+def list_processes(uow: DealsUnitOfWork, *, limit: int, cursor: str | None) -> tuple[list[Process], str | None]:
+    """Return a page of processes, the default first."""
+    after = decode_cursor(cursor, process_rows.CURSOR_TYPES)
     with uow.reading():
-        return uow.processes.list()
+        rows = uow.processes.list(limit=limit + 1, after=after)
+    return page(rows, limit, process_rows.sort_key)
 
 
 def update_process(uow: DealsUnitOfWork, process_id: str, patch: Mapping[str, Any]) -> Process:
@@ -70,10 +74,12 @@ def existing_process(uow: DealsUnitOfWork, process_id: str | None, *, for_update
     return process
 
 
-def list_sources(uow: DealsUnitOfWork) -> list[dict[str, str]]:
-    """Return the acquisition sources in their order."""
+def list_sources(uow: DealsUnitOfWork, *, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    """Return a page of the acquisition sources in their order."""
+    after = decode_cursor(cursor, sources.CURSOR_TYPES)
     with uow.reading():
-        return sources.all_sources(uow.connection)
+        rows = sources.page_of_sources(uow.connection, limit=limit + 1, after=after)
+    return page(rows, limit, sources.sort_key)
 
 
 def add_source(uow: DealsUnitOfWork, name: str) -> dict[str, str]:

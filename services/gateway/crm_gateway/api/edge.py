@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import Flask, Response, g, jsonify, request
 
+from crm_shared.hostile_input import passes_body_through
+
 from crm_gateway.keys import SigningKey, jwks
 from crm_gateway.proxy import METHODS, Proxy
 
@@ -24,6 +26,7 @@ def register_jwks(app: Flask, *keys: SigningKey) -> None:
 def register_proxy(app: Flask, proxy: Proxy) -> None:
     """Send every /api/v1 path the gateway does not serve itself to its owning service."""
 
+    @passes_body_through  # the owning service checks it; reading it here would end the stream
     def proxy_view(path: str) -> Response:
         return proxy.forward(request._get_current_object(), g.request_id)  # type: ignore[attr-defined]
 
