@@ -1,7 +1,7 @@
 """Managing users: change their fields, deactivate them, list them page by page."""
 from __future__ import annotations
 
-from crm_shared.pagination import decode_cursor, encode_cursor
+from crm_shared.pagination import decode_cursor, page
 from crm_shared.problems import Conflict, NotFound, ValidationFailed
 
 from crm_gateway.identity.domain import User, UserPatch, loses_admin, manager_cycle
@@ -47,8 +47,7 @@ def _keep_an_admin(uow: IdentityUnitOfWork, before: User, after: User) -> None:
 
 def list_page(uow: IdentityUnitOfWork, limit: int, cursor: str | None) -> tuple[list[User], str | None]:
     """Return one page of users by username and the cursor of the next page (None on the last)."""
-    after = decode_cursor(cursor, 1)
+    after = decode_cursor(cursor, (str,))
     with uow:
         found = uow.users.page(after[0] if after else None, limit + 1)
-    page = found[:limit]
-    return page, encode_cursor([page[-1].username]) if len(found) > limit else None
+    return page(found, limit, lambda user: [user.username])
