@@ -5,7 +5,7 @@ import base64
 import json
 from typing import Any
 
-from crm_shared.problems import ValidationFailed
+from crm_shared.errors import ValidationFailed
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
