@@ -9,25 +9,30 @@ from sqlalchemy.engine import Connection
 from crm_deals.adapters.tables import deal_sources
 
 
-def all_sources(connection: Connection) -> list[dict[str, str]]:
-    """Return the sources in their order."""
-    query = sa.select(deal_sources.c.id, deal_sources.c.name).order_by(deal_sources.c.position, deal_sources.c.name)
-    return [dict(row) for row in connection.execute(query).mappings()]
+class SourceRepository:
+    """The sources in their table, in the caller's transaction."""
 
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
 
-def names(connection: Connection) -> set[str]:
-    """Return the names a deal's source may take."""
-    return {source["name"] for source in all_sources(connection)}
+    def all(self) -> list[dict[str, str]]:
+        """Return the sources in their order."""
+        query = sa.select(deal_sources.c.id, deal_sources.c.name).order_by(deal_sources.c.position,
+                                                                            deal_sources.c.name)
+        return [dict(row) for row in self.connection.execute(query).mappings()]
 
+    def names(self) -> set[str]:
+        """Return the names a deal's source may take."""
+        return {source["name"] for source in self.all()}
 
-def add(connection: Connection, name: str) -> dict[str, str]:
-    """Append a source at the end of the list."""
-    position = connection.execute(sa.select(sa.func.coalesce(sa.func.max(deal_sources.c.position), 0))).scalar()
-    row = {"id": str(uuid.uuid4()), "name": name}
-    connection.execute(deal_sources.insert().values(**row, position=int(position or 0) + 1))
-    return row
+    def add(self, name: str) -> dict[str, str]:
+        """Append a source at the end of the list."""
+        position = self.connection.execute(
+            sa.select(sa.func.coalesce(sa.func.max(deal_sources.c.position), 0))).scalar()
+        row = {"id": str(uuid.uuid4()), "name": name}
+        self.connection.execute(deal_sources.insert().values(**row, position=int(position or 0) + 1))
+        return row
 
-
-def remove(connection: Connection, source_id: str) -> bool:
-    """Remove a source from the list (deals keep the name they have); return whether it existed."""
-    return connection.execute(deal_sources.delete().where(deal_sources.c.id == source_id)).rowcount > 0
+    def remove(self, source_id: str) -> bool:
+        """Remove a source from the list (deals keep the name they have); return whether it existed."""
+        return self.connection.execute(deal_sources.delete().where(deal_sources.c.id == source_id)).rowcount > 0

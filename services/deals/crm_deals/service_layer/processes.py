@@ -7,17 +7,15 @@ from typing import Any, Mapping
 from crm_shared.errors import Conflict, NotFound, ValidationFailed
 from crm_shared.types import utcnow
 
-from crm_deals.adapters import sources
 from crm_deals.domain.events import process_changed
 from crm_deals.domain.processes import Process, new_process
-from crm_deals.service_layer.rules import obey_rules
 from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
 
 
 def create_process(uow: DealsUnitOfWork, values: Mapping[str, Any]) -> Process:
     """Create a sales process; its event commits with it."""
     with uow:
-        process = obey_rules(lambda: new_process(values, id=str(uuid.uuid4()), actor_id=uow.actor.id, now=utcnow()))
+        process = new_process(values, id=str(uuid.uuid4()), actor_id=uow.actor.id, now=utcnow())
         uow.processes.add(process)
         uow.emit(process_changed(process, "created", process.creation_changes()))
         uow.commit()
@@ -40,7 +38,7 @@ def update_process(uow: DealsUnitOfWork, process_id: str, patch: Mapping[str, An
     """Rename, re-stage or re-template a process; a stage an open deal is in cannot be removed."""
     with uow:
         process = existing_process(uow, process_id, for_update=True)
-        changed, changes, removed = obey_rules(lambda: process.updated(patch, actor_id=uow.actor.id, now=utcnow()))
+        changed, changes, removed = process.updated(patch, actor_id=uow.actor.id, now=utcnow())
         in_use = uow.processes.stages_used_by_open_deals(removed)
         if in_use:
             names = ", ".join(changed.retired_stages[i] for i in sorted(in_use))
@@ -73,15 +71,15 @@ def existing_process(uow: DealsUnitOfWork, process_id: str | None, *, for_update
 def list_sources(uow: DealsUnitOfWork) -> list[dict[str, str]]:
     """Return the acquisition sources in their order."""
     with uow.reading():
-        return sources.all_sources(uow.connection)
+        return uow.sources.all()
 
 
 def add_source(uow: DealsUnitOfWork, name: str) -> dict[str, str]:
     """Add an acquisition source; names are unique."""
     with uow:
-        if name.strip() in sources.names(uow.connection):
+        if name.strip() in uow.sources.names():
             raise Conflict(f"The source {name} exists already.")
-        source = sources.add(uow.connection, name.strip())
+        source = uow.sources.add(name.strip())
         uow.commit()
     return source
 
@@ -89,6 +87,6 @@ def add_source(uow: DealsUnitOfWork, name: str) -> dict[str, str]:
 def remove_source(uow: DealsUnitOfWork, source_id: str) -> bool:
     """Remove an acquisition source; return whether it existed."""
     with uow:
-        removed = sources.remove(uow.connection, source_id)
+        removed = uow.sources.remove(source_id)
         uow.commit()
     return removed
