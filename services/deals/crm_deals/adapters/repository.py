@@ -13,13 +13,12 @@ from crm_shared.visibility import visible_owners
 
 from crm_deals.adapters.contacts_copy import names_of
 from crm_deals.adapters.tables import deal_links, deals
-from crm_deals.domain.deal_query import DealQuery
+from crm_deals.domain.deal_query import SORTS, DealQuery
 from crm_deals.domain.deals import Deal
 from crm_deals.domain.lines import ProductLine
 from crm_deals.domain.links import Link
 from crm_deals.domain.money import in_minor_units, to_decimal
 
-SORTS = {"created_at": False, "-created_at": True, "updated_at": False, "-updated_at": True}
 
 
 class DealRepository:

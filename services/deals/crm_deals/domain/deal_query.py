@@ -7,6 +7,9 @@ from typing import Any
 
 from crm_shared.visibility import SYSTEM_VIEWER, Viewer
 
+#: the orders a list of deals may take, and whether each is descending
+SORTS = {"created_at": False, "-created_at": True, "updated_at": False, "-updated_at": True}
+
 
 @dataclass(frozen=True)
 class DealQuery:
