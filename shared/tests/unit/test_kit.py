@@ -57,7 +57,7 @@ def test_a_unit_bound_to_a_consumers_transaction_writes_its_events_there_and_lea
             uow.emit(_change(2))
             connection.execute(table.insert(), [{"event_id": "stray", "routing_key": "x", "body": "{}",
                                                  "created_at": utcnow()}])
-        with engine.connect() as other:
+        with engine.connect().execution_options(**{db.READ_ONLY: True}) as other:
             assert other.execute(sa.select(sa.func.count()).select_from(table)).scalar() == 0
     with engine.connect() as connection:
         keys = connection.execute(sa.select(table.c.routing_key, table.c.event_id)).all()
