@@ -22,7 +22,7 @@ class TokenIssuer:
     key: rsa.RSAPrivateKey = field(default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048))
 
     def token(self, role: str = "admin", *, user_id: str | None = None, name: str = "Test User",
-              ttl: int = 300, **claims: Any) -> str:
+              ttl: int = 3600, **claims: Any) -> str:
         """Return a signed token for a user with `role`."""
         now = int(time.time())
         payload = {
