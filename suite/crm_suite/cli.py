@@ -12,6 +12,7 @@ from crm_shared import logs
 from crm_shared.config import Settings, service_url
 
 from crm_suite.plan import long_running, setup_steps
+from crm_suite.ports import busy_ports
 from crm_suite.supervisor import StartupFailed, Supervisor
 
 log = logging.getLogger("crm.suite")
@@ -20,6 +21,13 @@ log = logging.getLogger("crm.suite")
 def run() -> int:
     """Set up, start and supervise every process; stop them all on SIGTERM or SIGINT."""
     environ = dict(os.environ)
+    # Checked before anything starts: a server that cannot bind its port would leave the
+    # health check talking to whatever program answers there instead.
+    busy = busy_ports([spec.name for spec in long_running(environ) if spec.health_url], environ)
+    if busy:
+        for port in busy:
+            print(f"crm-suite: {port.message()}", file=sys.stderr, flush=True)
+        return 1
     settings = Settings.from_env("gateway", environ)
     environ["CRM_DATA_DIR"] = str(settings.data_dir)
     run_dir = settings.data_dir / "run"
@@ -53,7 +61,8 @@ def run() -> int:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of `crm-suite`."""
     parser = argparse.ArgumentParser(prog="crm-suite", description="Run the CRM suite.")
-    parser.add_argument("command", choices=["run"])
+    parser.add_argument("command", choices=["run"], help="run: check the ports are free, set up, start and "
+                        "supervise every process in the foreground until Ctrl-C or SIGTERM")
     parser.parse_args(argv)
     logs.configure("suite")
     sys.exit(run())

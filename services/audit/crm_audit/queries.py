@@ -9,13 +9,13 @@ from sqlalchemy.engine import Engine
 
 from crm_audit.adapters import repository
 from crm_audit.domain.entries import AuditEntry, EntryFilter
-from crm_audit.domain.export_rows import Row, flatten
-from crm_audit.export import csv_file, xlsx_file
+from crm_audit.domain.export_rows import COLUMN_WIDTHS, HEADER, SHEET_NAME, Row, flatten
 from crm_shared.pagination import decode_cursor, encode_cursor
 from crm_shared.problems import NotFound, ValidationFailed
+from crm_shared.tabular import TABLE_FORMATS, ExportFile, table_export
 from crm_shared.types import utcnow
 
-EXPORT_FORMATS = ("xlsx", "csv")
+EXPORT_FORMATS = TABLE_FORMATS
 
 
 @dataclass(frozen=True)
@@ -24,15 +24,6 @@ class Page:
 
     items: list[AuditEntry]
     next_cursor: str | None
-
-
-@dataclass(frozen=True)
-class ExportFile:
-    """A file to send as an attachment, as a stream of byte chunks."""
-
-    filename: str
-    mimetype: str
-    chunks: Iterator[bytes]
 
 
 class AuditQueries:
@@ -61,12 +52,8 @@ class AuditQueries:
     def export(self, where: EntryFilter, file_format: str) -> ExportFile:
         """Return the filtered log as an xlsx or csv file, built without holding it in memory."""
         filename = f"audit-log-{utcnow():%Y%m%dT%H%M%SZ}.{file_format}"
-        if file_format == "csv":
-            return ExportFile(filename, csv_file.MIMETYPE, csv_file.csv_chunks(self.rows(where)))
-        # A workbook is a zip archive finished only at close, so it is built in a
-        # temporary file first and then sent from there.
-        workbook = xlsx_file.xlsx_file(self.rows(where))
-        return ExportFile(filename, xlsx_file.MIMETYPE, xlsx_file.file_chunks(workbook))
+        return table_export(filename, file_format, HEADER, self.rows(where),
+                            sheet_name=SHEET_NAME, column_widths=COLUMN_WIDTHS)
 
     def rows(self, where: EntryFilter) -> Iterator[Row]:
         """Yield the export rows of the filtered log, reading the entries in chunks."""

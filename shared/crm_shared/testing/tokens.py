@@ -15,6 +15,10 @@ ISSUER = "crm-gateway"
 AUDIENCE = "crm"
 
 
+#: long enough for tokens made when a test module is imported to outlive the whole test run
+DEFAULT_TTL_SECONDS = 3600
+
+
 @dataclass
 class TokenIssuer:
     """An RSA key pair that signs tokens for any user and role."""
@@ -22,7 +26,7 @@ class TokenIssuer:
     key: rsa.RSAPrivateKey = field(default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048))
 
     def token(self, role: str = "admin", *, user_id: str | None = None, name: str = "Test User",
-              ttl: int = 3600, **claims: Any) -> str:
+              ttl: int = DEFAULT_TTL_SECONDS, **claims: Any) -> str:
         """Return a signed token for a user with `role`."""
         now = int(time.time())
         payload = {

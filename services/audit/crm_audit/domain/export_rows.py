@@ -6,9 +6,11 @@ from datetime import datetime
 from typing import Any, Iterable, Iterator
 
 from crm_audit.domain.entries import AuditEntry
-from crm_shared.spreadsheets import FORMULA_TRIGGERS, escape_formula  # noqa: F401  (the writers import them here)
 
 HEADER = ("Date", "User", "Object type", "Object", "Link", "Operation", "Field", "Before", "After")
+#: the workbook's sheet name and column widths, in the order of HEADER
+SHEET_NAME = "Audit log"
+COLUMN_WIDTHS = (20, 24, 12, 32, 40, 12, 20, 40, 40)
 
 #: Date, then eight text cells in the order of HEADER
 Row = tuple[datetime, str, str, str, str, str, str, str, str]

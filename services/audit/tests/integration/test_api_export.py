@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from crm_shared.changes import Change
 from crm_shared.envelope import Actor, CloudEvent
+from crm_shared.testing.csv_safety import dangerous_cells, hostile_texts
 
 T0 = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
 EXPORT = "/api/v1/audit/entries/export"
@@ -114,3 +115,21 @@ def test_bad_export_parameters_are_a_422(client, tokens, query: dict[str, str], 
 
     assert response.status_code == 422
     assert list(response.get_json()["errors"]) == [bad]
+
+
+def test_no_cell_of_the_csv_export_becomes_a_formula_whatever_the_list_separator(
+    client, tokens, make_event: Callable[..., CloudEvent], record: Callable[[list[CloudEvent]], None]
+) -> None:
+    texts = hostile_texts(200)
+    record([
+        make_event(object_id=f"p-{n}", object_name=texts[n], actor=Actor("u-x", texts[-n - 1]),
+                   time=T0 + timedelta(seconds=n),
+                   changes=tuple(Change(texts[(n + k) % len(texts)], texts[k], [texts[n], texts[k]]) for k in range(8)))
+        for n in range(0, len(texts), 4)
+    ])
+
+    data, _ = download(client, tokens.headers(), format="csv")
+
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert len(rows) == 1 + 8 * len(range(0, len(texts), 4))
+    assert dangerous_cells(data.decode("utf-8")) == []

@@ -1,17 +1,27 @@
-"""The CSV and XLSX writers: header, rows, formula safety, sheet overflow."""
+"""The audit log through the shared CSV and XLSX writers: header, rows, formula safety, sheet overflow."""
 from __future__ import annotations
 
 import csv
 import io
 from datetime import datetime, timezone
+from typing import IO
 
 import openpyxl
 
-from crm_audit.domain.export_rows import HEADER, Row
-from crm_audit.export.csv_file import csv_chunks
-from crm_audit.export.xlsx_file import file_chunks, xlsx_file
+from crm_audit.domain.export_rows import COLUMN_WIDTHS, HEADER, SHEET_NAME, Row
+from crm_shared.tabular import csv_chunks as table_csv_chunks
+from crm_shared.tabular import file_chunks
+from crm_shared.tabular import xlsx_file as table_xlsx_file
 
 WHEN = datetime(2026, 11, 22, 10, 15, 30, tzinfo=timezone.utc)
+
+
+def csv_chunks(rows: list[Row], **options: int) -> list[bytes]:
+    return list(table_csv_chunks(HEADER, rows, **options))
+
+
+def xlsx_file(rows: list[Row], **options: int) -> IO[bytes]:
+    return table_xlsx_file(HEADER, rows, sheet_name=SHEET_NAME, column_widths=COLUMN_WIDTHS, **options)
 
 
 def row(field: str = "phones", before: str = "", after: str = "", name: str = "Jana Nováková") -> Row:

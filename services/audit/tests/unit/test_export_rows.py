@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from crm_audit.domain.entries import AuditEntry
-from crm_audit.domain.export_rows import HEADER, cell_text, escape_formula, flatten, rows_of
+from crm_audit.domain.export_rows import HEADER, cell_text, flatten, rows_of
 
 WHEN = datetime(2026, 11, 22, 10, 15, tzinfo=timezone.utc)
 
@@ -75,15 +75,3 @@ def test_rows_of_many_entries_keep_their_order() -> None:
 )
 def test_values_are_rendered_as_cell_text(value: Any, text: str) -> None:
     assert cell_text(value) == text
-
-
-@pytest.mark.parametrize(
-    "text", ['=HYPERLINK("http://evil.example","click")', "+420 777", "-1+1", "@SUM(A1)", "\tcmd", "\rcmd"]
-)
-def test_text_a_spreadsheet_would_run_gets_a_leading_apostrophe(text: str) -> None:
-    assert escape_formula(text) == "'" + text
-
-
-@pytest.mark.parametrize("text", ["", "Jana", "'quoted", "1+1", " =x", "/api/v1/persons/p-1"])
-def test_harmless_text_is_left_alone(text: str) -> None:
-    assert escape_formula(text) == text

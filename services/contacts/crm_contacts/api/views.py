@@ -6,8 +6,7 @@ from urllib.parse import quote
 from flask import Response
 
 from crm_shared.service_app import uows
-
-from crm_contacts.service_layer.exports import ExportFile
+from crm_shared.tabular import ExportFile
 
 __all__ = ["attachment", "uows"]
 

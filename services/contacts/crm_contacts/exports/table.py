@@ -5,6 +5,7 @@ from typing import Any, Callable
 
 from crm_contacts.domain.model import Contact
 
+SHEET_NAME = "Contacts"
 ADDRESS_PARTS = ("street", "city", "postal_code", "country")
 #: (header, how to read the cell) per kind, in column order
 COLUMNS: dict[str, list[tuple[str, Callable[[Any], Any]]]] = {

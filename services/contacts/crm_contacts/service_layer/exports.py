@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, replace
-from typing import Callable, Iterable, Iterator
+from dataclasses import replace
+from typing import Callable, Iterator
 
 from crm_shared.errors import Problem
+from crm_shared.tabular import ExportFile, table_export
 from crm_shared.types import utcnow
 
 from crm_contacts.adapters.repository import ListQuery
 from crm_contacts.domain.exported import contact_exported
 from crm_contacts.domain.model import Contact, Person
 from crm_contacts.domain.visibility import Viewer
-from crm_contacts.exports import pdf_card, spreadsheets, table, vcard
+from crm_contacts.exports import pdf_card, table, vcard
 from crm_contacts.service_layer.contacts import get_contact, list_contacts
 from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
 
@@ -23,15 +24,6 @@ PAGE_SIZE = 500
 
 #: a fresh unit of work for the caller, one per transaction
 Uows = Callable[[], ContactsUnitOfWork]
-
-
-@dataclass(frozen=True)
-class ExportFile:
-    """A file to send as an attachment, as byte chunks."""
-
-    filename: str
-    mimetype: str
-    chunks: Iterable[bytes]
 
 
 def export_contact(uows: Uows, kind: str, contact_id: str, file_format: str, viewer: Viewer) -> ExportFile:
@@ -57,10 +49,7 @@ def export_list(uows: Uows, query: ListQuery, file_format: str, viewer: Viewer) 
         cards = (vcard.vcard(c, company_name=names(c)).encode("utf-8") for c in contacts)
         return ExportFile(filename, vcard.MIMETYPE, cards)
     rows = (table.row(contact) for contact in contacts)
-    if file_format == "csv":
-        return ExportFile(filename, spreadsheets.CSV_MIMETYPE, spreadsheets.csv_chunks(table.header(query.kind), rows))
-    workbook = spreadsheets.xlsx_file(table.header(query.kind), rows)
-    return ExportFile(filename, spreadsheets.XLSX_MIMETYPE, spreadsheets.file_chunks(workbook))
+    return table_export(filename, file_format, table.header(query.kind), rows, sheet_name=table.SHEET_NAME)
 
 
 def _every_page(uows: Uows, query: ListQuery, viewer: Viewer) -> Iterator[Contact]:

@@ -16,11 +16,14 @@ from flask.testing import FlaskClient
 
 from crm_shared.service_app import context_of
 from crm_shared.config import Settings
+from crm_shared.envelope import Actor
 from crm_shared.migrations import upgrade
+from crm_shared.testing.csv_safety import dangerous_cells, hostile_texts
 from crm_shared.testing.tokens import TokenIssuer
 
 from crm_contacts.__main__ import MIGRATIONS
 from crm_contacts.app import create_app
+from crm_contacts.service_layer.contacts import create_contact
 
 ALICE = "aaaaaaaa-1111-0000-0000-000000000001"
 BOB = "bbbbbbbb-1111-0000-0000-000000000002"
@@ -32,9 +35,10 @@ USERS = {
 
 
 class Api:
-    def __init__(self, client: FlaskClient, engine: sa.Engine) -> None:
+    def __init__(self, client: FlaskClient, engine: sa.Engine, uow_factory: Any) -> None:
         self.client = client
         self.engine = engine
+        self.uow_factory = uow_factory
 
     def call(self, method: str, path: str, *, user: str = "alice", **kwargs: Any) -> Any:
         return self.client.open(f"/api/v1{path}", method=method, headers=USERS[user], **kwargs)
@@ -55,7 +59,7 @@ def api(any_database_url: str, tmp_path: Path) -> Iterator[Api]:
     upgrade(settings.database_url, MIGRATIONS, "contacts")
     app = create_app(settings, verifier=issuer.verifier())
     engine = context_of(app).engine
-    yield Api(app.test_client(), engine)
+    yield Api(app.test_client(), engine, context_of(app).uow_factory)
     engine.dispose()
 
 
@@ -155,3 +159,25 @@ def test_bad_filters_of_a_list_export_are_a_problem(api: Api) -> None:
 
     assert response.status_code == 422
     assert "sort" in response.get_json()["errors"]
+
+
+@pytest.mark.parametrize("kind", ["person", "company"])
+def test_no_cell_of_a_csv_list_export_becomes_a_formula_whatever_the_list_separator(api: Api, kind: str) -> None:
+    # Stored through the use case, so that the export meets every text the store may hold,
+    # whatever the HTTP input checks let through today.
+    texts = hostile_texts(150)
+    fields = ["first_name", "last_name", "position", "note"] if kind == "person" else ["name", "note"]
+    for n in range(0, len(texts), len(fields)):
+        values = {field: texts[(n + k) % len(texts)] for k, field in enumerate(fields)}
+        values["tags"] = [texts[-n - 1], texts[n // 2]]
+        values["address"] = {"street": texts[n // 3], "city": texts[-n // 2 - 1]}
+        if kind == "company" and not values["name"].strip():
+            values["name"] += "x"  # a company needs a name
+        create_contact(api.uow_factory(actor=Actor(ALICE, "Alice User")), kind, values)
+
+    response = api.call("GET", f"/{'persons' if kind == 'person' else 'companies'}/export.csv")
+
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert len(list(csv.reader(io.StringIO(text, newline="")))) == 1 + len(range(0, len(texts), len(fields)))
+    assert dangerous_cells(text) == []

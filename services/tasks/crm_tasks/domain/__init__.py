@@ -1,0 +1,1 @@
+"""The tasks domain, free of Flask, SQL, the bus and marshmallow."""

@@ -1,0 +1,1 @@
+"""Read-only renderings of tasks for other programs (an iCalendar feed)."""
