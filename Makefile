@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PACKAGES := shared suite services/gateway services/contacts services/audit services/deals services/tasks
+# every folder under services/ with a pyproject.toml is a service (its declaration says the rest)
+PACKAGES := shared suite $(patsubst %/pyproject.toml,%,$(sort $(wildcard services/*/pyproject.toml)))
 STAMP := $(VENV)/.installed
 
 .PHONY: run test unit integration e2e bench install clean

@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
-from typing import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from crm_shared import hostile_input, logs, migrations
 from crm_shared.config import Settings
+
+if TYPE_CHECKING:
+    from crm_shared.declaration import ServiceDeclaration
 
 
 def serve(settings: Settings, app_factory: str) -> None:
@@ -35,6 +40,29 @@ def serve(settings: Settings, app_factory: str) -> None:
     # gunicorn workers build the app in a fresh interpreter: tell the factory to log as JSON
     os.environ["CRM_JSON_LOGS"] = settings.service
     os.execv(sys.executable, argv)
+
+
+def migrations_location(declaration: "ServiceDeclaration") -> str:
+    """Return the folder of a declared service's Alembic migrations, `crm_<name>/migrations`."""
+    package = importlib.import_module(declaration.package)
+    assert package.__file__ is not None
+    return str(Path(package.__file__).parent / "migrations")
+
+
+def run_service(
+    declaration: "ServiceDeclaration",
+    *,
+    commands: Mapping[str, Callable[[Settings], None]] | None = None,
+    argv: list[str] | None = None,
+) -> None:
+    """Run a declared service's command: `python -m crm_<name> migrate|serve|…` (app and migrations by convention)."""
+    service_main(
+        declaration.name,
+        app_factory=f"{declaration.package}.app:create_app()",
+        migrations_location=migrations_location(declaration),
+        commands=commands,
+        argv=argv,
+    )
 
 
 def service_main(

@@ -8,22 +8,22 @@ from typing import Mapping
 
 SERVICES = ("gateway", "contacts", "deals", "tasks", "audit", "counters", "interactions")
 
-DEFAULT_PORTS = {
-    "gateway": 8080,
-    "contacts": 8081,
-    "deals": 8082,
-    "tasks": 8083,
-    "audit": 8084,
-    "counters": 8085,
-    "interactions": 8086,
-}
+#: ports the contract reserves for services whose packages are not installed yet; an
+#: installed service's port is the one its declaration names (crm_shared.declaration)
+RESERVED_PORTS = {"tasks": 8083, "counters": 8085, "interactions": 8086}
 
 DEFAULT_ARES_URL = "https://ares.gov.cz/ekonomicke-subjekty-v-be/rest"
 
 
 def service_port(service: str, environ: Mapping[str, str]) -> int:
     """Return the port a service listens on: CRM_<SERVICE>_PORT or its default."""
-    return int(environ.get(f"CRM_{service.upper()}_PORT") or DEFAULT_PORTS.get(service, 0))
+    from crm_shared.declaration import declared
+
+    explicit = environ.get(f"CRM_{service.upper()}_PORT")
+    if explicit:
+        return int(explicit)
+    declaration = declared(service)
+    return declaration.port if declaration else RESERVED_PORTS.get(service, 0)
 
 
 def service_url(service: str, environ: Mapping[str, str]) -> str:

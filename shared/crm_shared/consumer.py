@@ -6,7 +6,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import sqlalchemy as sa
 from kombu import Connection, Consumer, Message, Producer
@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from crm_shared import inbox
 from crm_shared.envelope import CloudEvent, InvalidEvent, parse
 from crm_shared.topology import ConsumerQueue, declare_all, default_exchange
+from crm_shared.unit_of_work import Transaction, bind
 
 log = logging.getLogger(__name__)
 
@@ -23,9 +24,14 @@ TRANSIENT_DB_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.Ti
 
 
 class EventHandler(Protocol):
-    """Apply events to the consumer's store inside the transaction it is given."""
+    """Apply events to the consumer's store with the unit of work it is given.
 
-    def __call__(self, connection: sa.Connection, events: Sequence[CloudEvent]) -> None: ...
+    The unit is bound to the consumer's transaction (the one holding the tracking rows):
+    `with uow: … uow.emit(…); uow.commit()` inside a handler is a savepoint whose events
+    reach the outbox in that transaction, committed before the messages are acknowledged.
+    """
+
+    def __call__(self, uow: Any, events: Sequence[CloudEvent]) -> None: ...
 
 
 @dataclass
@@ -63,11 +69,13 @@ class EventConsumer:
         handler: EventHandler,
         connection_factory: Callable[[], Connection],
         settings: ConsumerSettings = ConsumerSettings(),
+        unit_of_work: Callable[[sa.Connection], Transaction] = bind(Transaction),
     ) -> None:
         self.queue = queue
         self.engine = engine
         self.inbox_table = inbox_table
         self.handler = handler
+        self.unit_of_work = unit_of_work
         self.connection_factory = connection_factory
         self.settings = settings
         self._buffer: list[_Delivery] = []
@@ -202,7 +210,7 @@ class EventConsumer:
                     seen.add(event.id)
                     fresh.append(event)
             if fresh:
-                self.handler(connection, fresh)
+                self.handler(self.unit_of_work(connection), fresh)
 
     def _ack(self, batch: list[_Delivery]) -> None:
         if self._multiple_ack and not self._holding_unacked:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Protocol
+from typing import Callable, Protocol
 
 import sqlalchemy as sa
 
@@ -11,6 +11,7 @@ from crm_shared.config import Settings
 from crm_shared.consumer import ConsumerSettings, EventConsumer, EventHandler
 from crm_shared.process import stop_on_signals
 from crm_shared.topology import ConsumerQueue
+from crm_shared.unit_of_work import Transaction, bind
 
 
 class ConsumerFactory(Protocol):
@@ -21,8 +22,11 @@ class ConsumerFactory(Protocol):
     ) -> EventConsumer: ...
 
 
-def wire_consumer(queue: ConsumerQueue, inbox_table: sa.Table, handler: EventHandler) -> ConsumerFactory:
-    """Return the factory of a consumer that feeds `queue` to `handler`."""
+def wire_consumer(
+    queue: ConsumerQueue, inbox_table: sa.Table, handler: EventHandler,
+    unit_of_work: Callable[[sa.Connection], Transaction] = bind(Transaction),
+) -> ConsumerFactory:
+    """Return the factory of a consumer that feeds `queue` to `handler` with a bound unit of work."""
 
     def build(
         settings: Settings, engine: sa.Engine, consumer_settings: ConsumerSettings = ConsumerSettings()
@@ -34,6 +38,7 @@ def wire_consumer(queue: ConsumerQueue, inbox_table: sa.Table, handler: EventHan
             handler=handler,
             connection_factory=lambda: bus.connect(settings),
             settings=consumer_settings,
+            unit_of_work=unit_of_work,
         )
 
     return build

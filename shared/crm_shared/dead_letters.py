@@ -11,11 +11,11 @@ from kombu import Connection, Message
 from crm_shared import bus
 from crm_shared.config import Settings
 from crm_shared.publisher import ConfirmingPublisher, OutgoingMessage
-from crm_shared.topology import CONSUMERS, declare_all
+from crm_shared.topology import consumers, declare_all
 
 
 def _letters(connection: Connection, queue_name: str, limit: int) -> Iterator[Message]:
-    queue = CONSUMERS[queue_name].dead_letter_queue()(connection.default_channel)
+    queue = consumers()[queue_name].dead_letter_queue()(connection.default_channel)
     for _ in range(limit):
         message = queue.get(no_ack=False)
         if message is None:
@@ -58,13 +58,13 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of `crm-dead-letters`."""
     parser = argparse.ArgumentParser(prog="crm-dead-letters", description=__doc__)
     parser.add_argument("action", choices=["list", "replay"])
-    parser.add_argument("queue", choices=sorted(CONSUMERS))
+    parser.add_argument("queue", choices=sorted(consumers()))
     parser.add_argument("--limit", type=int, default=1000)
     args = parser.parse_args(argv)
     settings = Settings.from_env(args.queue)
     action = list_letters if args.action == "list" else replay
     count = action(settings, args.queue, args.limit)
-    print(f"{args.action}: {count} message(s) from {CONSUMERS[args.queue].dead_letter_name}", file=sys.stderr)
+    print(f"{args.action}: {count} message(s) from {consumers()[args.queue].dead_letter_name}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """The suite's error kinds, each with its HTTP status; free of Flask so any layer may raise them."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
+
+from crm_shared.rules import DomainError, RecordLocked, RuleBroken, StateConflict
 
 
 class Problem(Exception):
@@ -68,3 +70,19 @@ class ServiceUnavailable(Problem):
 
 class GatewayTimeout(Problem):
     status, title = 504, "Gateway Timeout"
+
+
+#: the suite's one table from domain refusals to problems (most specific kind first)
+DOMAIN_PROBLEMS: tuple[tuple[type[DomainError], Callable[[Any], Problem]], ...] = (
+    (RuleBroken, lambda error: ValidationFailed(error.errors)),
+    (RecordLocked, lambda error: Locked(str(error), **error.extra)),
+    (StateConflict, lambda error: Conflict(str(error), **error.extra)),
+)
+
+
+def problem_of(error: DomainError) -> Problem:
+    """Return the problem that answers a domain refusal (a 422, 423 or 409; 400 for another kind)."""
+    for kind, make in DOMAIN_PROBLEMS:
+        if isinstance(error, kind):
+            return make(error)
+    return BadRequest(str(error), **error.extra)

@@ -11,8 +11,9 @@ from werkzeug.exceptions import HTTPException
 
 from crm_shared.errors import (  # noqa: F401  (re-exported: views raise them from here too)
     BadGateway, BadRequest, Conflict, Forbidden, GatewayTimeout, Locked, NotFound,
-    PreconditionFailed, Problem, ServiceUnavailable, Unauthorized, ValidationFailed,
+    PreconditionFailed, Problem, ServiceUnavailable, Unauthorized, ValidationFailed, problem_of,
 )
+from crm_shared.rules import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(Problem)
     def _problem(error: Problem):  # type: ignore[no-untyped-def]
         return problem_response(error.status, error.title, error.detail, headers=error.headers, **error.extra)
+
+    @app.errorhandler(DomainError)
+    def _refused(error: DomainError):  # type: ignore[no-untyped-def]
+        return _problem(problem_of(error))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):  # type: ignore[no-untyped-def]

@@ -6,9 +6,9 @@ must know every consumer's queue.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kombu import Exchange, Queue
+
+from crm_shared.declaration import ConsumerQueue, installed
 
 EXCHANGE_NAME = "crm.events"
 
@@ -17,58 +17,21 @@ events_exchange = Exchange(EXCHANGE_NAME, type="topic", durable=True)
 default_exchange = Exchange("", type="direct", durable=True)
 
 
-@dataclass(frozen=True)
-class ConsumerQueue:
-    """A consumer's durable queue, the event types it binds, and its dead-letter queue."""
-
-    name: str
-    bindings: tuple[str, ...]
-
-    @property
-    def dead_letter_name(self) -> str:
-        """Return the name of the dead-letter queue, `<name>.dead`."""
-        return f"{self.name}.dead"
-
-    def queue(self) -> Queue:
-        """Return the kombu queue, with broker-side dead-lettering for rejected messages."""
-        return Queue(
-            self.name,
-            exchange=events_exchange,
-            bindings=[_binding(key) for key in self.bindings],
-            durable=True,
-            queue_arguments={
-                "x-dead-letter-exchange": "",
-                "x-dead-letter-routing-key": self.dead_letter_name,
-            },
-        )
-
-    def dead_letter_queue(self) -> Queue:
-        """Return the kombu dead-letter queue."""
-        return Queue(self.dead_letter_name, exchange=default_exchange, routing_key=self.dead_letter_name, durable=True)
-
-
-def _binding(routing_key: str):  # type: ignore[no-untyped-def]
-    from kombu import binding
-
-    return binding(events_exchange, routing_key=routing_key)
-
-
+#: the queue every change event reaches (the audit log's); tests of the shared library use it
 AUDIT = ConsumerQueue("audit", ("crm.#",))
-COUNTERS = ConsumerQueue("counters", ("crm.task.#", "crm.interaction.#", "crm.comment.#"))
-CONTACTS = ConsumerQueue("contacts", ("crm.deal.#", "crm.task.#", "crm.interaction.#"))
-DEALS = ConsumerQueue("deals", ("crm.person.#", "crm.company.#"))
-INTERACTIONS = ConsumerQueue(
-    "interactions", ("crm.person.#", "crm.company.#", "crm.deal.#", "crm.task.#", "crm.group.#")
-)
 
-#: the consumers that exist in this version of the suite
-CONSUMERS: dict[str, ConsumerQueue] = {queue.name: queue for queue in (AUDIT, CONTACTS, DEALS)}
+__all__ = ["AUDIT", "ConsumerQueue", "consumers", "all_queues", "declare_all", "events_exchange", "default_exchange"]
+
+
+def consumers() -> dict[str, ConsumerQueue]:
+    """Return the queues of the installed services' consumers, by name (from their declarations)."""
+    return {declaration.queue.name: declaration.queue for declaration in installed() if declaration.queue}
 
 
 def all_queues() -> list[Queue]:
     """Return every queue of the suite with its dead-letter queue."""
     queues: list[Queue] = []
-    for consumer in CONSUMERS.values():
+    for consumer in consumers().values():
         queues.append(consumer.queue())
         queues.append(consumer.dead_letter_queue())
     return queues

@@ -1,37 +1,57 @@
-"""The Unit of Work: one transaction, and the events it commits into the outbox."""
+"""The Unit of Work: one transaction, and the events it commits into the outbox.
+
+A service subclasses `UnitOfWork`, names its outbox table and service, and attaches its
+repositories in `_open()`. The same class serves an HTTP request (its own transaction)
+and a consumer's handler (`bound to` the consumer's transaction, see `bind`), so a use
+case is written once: `with uow: … uow.emit(…); uow.commit()`.
+"""
 from __future__ import annotations
 
 import uuid
 from types import TracebackType
-from typing import Callable
+from typing import Any, Callable, ClassVar, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from crm_shared import outbox
 from crm_shared.db import READ_ONLY
-from crm_shared.envelope import SYSTEM, Actor, wrap
+from crm_shared.envelope import SYSTEM, Actor, CloudEvent, wrap
 from crm_shared.events import ObjectChanged
 from crm_shared.types import utcnow
+from crm_shared.visibility import SYSTEM_VIEWER, Viewer
+
+T = TypeVar("T", bound="Transaction")
 
 
 class Transaction:
     """Own one database transaction: opened on enter, rolled back on exit unless committed.
 
-    Services subclass it and attach their repositories to `self.connection` in `_open()`.
+    Bound to a connection that already runs a transaction (a consumer's), each `with`
+    block is a savepoint instead: `commit()` releases it, leaving the outer commit to its owner.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine | None = None, *, connection: Connection | None = None,
+                 viewer: Viewer = SYSTEM_VIEWER) -> None:
         self.engine = engine
+        self.viewer = viewer
         self._read_only = False
+        self._bound = connection
         self.connection: Connection
+        if connection is not None:
+            self.connection = connection
+            self._open()
 
-    def reading(self) -> "Transaction":
+    def reading(self: T) -> T:
         """Mark this unit as read-only (`with uow.reading():`): it takes no write lock."""
         self._read_only = True
         return self
 
-    def __enter__(self) -> "Transaction":
+    def __enter__(self: T) -> T:
+        if self._bound is not None:
+            self._transaction = self._bound.begin_nested()
+            return self
+        assert self.engine is not None, "a unit of work needs an engine or a connection"
         self.connection = self.engine.connect()
         if self._read_only:
             self.connection = self.connection.execution_options(**{READ_ONLY: True})
@@ -49,34 +69,51 @@ class Transaction:
             if self._transaction.is_active:
                 self._transaction.rollback()
         finally:
-            self.connection.close()
+            if self._bound is None:
+                self.connection.close()
 
     def commit(self) -> None:
-        """Make the changes of this transaction permanent."""
+        """Make the changes of this transaction permanent (bound: part of the outer transaction)."""
         self._transaction.commit()
 
 
 class UnitOfWork(Transaction):
     """A transaction that, on commit, writes the events it collected into the outbox.
 
-    A new instance serves one request or one message.
+    A new instance serves one request or one message. Subclasses set `service` and
+    `outbox_table` (or pass them).
     """
+
+    service: ClassVar[str] = ""
+    outbox_table: ClassVar[sa.Table | None] = None
 
     def __init__(
         self,
-        engine: Engine,
-        outbox_table: sa.Table,
+        engine: Engine | None = None,
+        outbox_table: sa.Table | None = None,
         *,
-        service: str,
+        service: str | None = None,
         actor: Actor = SYSTEM,
         correlation_id: str | None = None,
+        viewer: Viewer = SYSTEM_VIEWER,
+        connection: Connection | None = None,
     ) -> None:
-        super().__init__(engine)
-        self.outbox_table = outbox_table
-        self.service = service
+        self._outbox = outbox_table if outbox_table is not None else type(self).outbox_table
+        self._service = service or type(self).service
         self.actor = actor
         self.correlation_id = correlation_id or str(uuid.uuid4())
         self._events: list[ObjectChanged] = []
+        super().__init__(engine, connection=connection, viewer=viewer)
+
+    @property
+    def service_name(self) -> str:
+        """Return the service whose outbox this unit writes."""
+        return self._service
+
+    def caused_by(self, event: CloudEvent) -> "UnitOfWork":
+        """Correlate the events emitted next with the event that caused them (consumers)."""
+        self.correlation_id = event.correlationid or event.id
+        return self
 
     def emit(self, event: ObjectChanged) -> None:
         """Queue an event to be committed with this transaction."""
@@ -86,12 +123,35 @@ class UnitOfWork(Transaction):
         """Write the queued events to the outbox and commit everything at once."""
         now = utcnow()
         envelopes = [
-            wrap(event, service=self.service, actor=self.actor, correlation_id=self.correlation_id, time=now)
+            wrap(event, service=self._service, actor=self.actor, correlation_id=self.correlation_id, time=now)
             for event in self._events
         ]
-        outbox.append(self.connection, self.outbox_table, envelopes, self.service)
+        if envelopes:
+            assert self._outbox is not None, f"{type(self).__name__} has no outbox table"
+            outbox.append(self.connection, self._outbox, envelopes, self._service)
         super().commit()
         self._events = []
 
 
-UnitOfWorkFactory = Callable[..., UnitOfWork]
+UnitOfWorkFactory = Callable[..., Any]
+
+
+def factory_of(cls: Callable[..., T], engine: Engine) -> Callable[..., T]:
+    """Return a factory of fresh units of work of `cls` on `engine`, one per request or message.
+
+    The factory takes the unit's keywords: `actor`, `correlation_id`, `viewer`.
+    """
+
+    def make(**kwargs: Any) -> T:
+        return cls(engine, **kwargs)
+
+    return make
+
+
+def bind(cls: Callable[..., T]) -> Callable[[Connection], T]:
+    """Return the consumers' factory: a unit of work of `cls` bound to the consumer's transaction."""
+
+    def make(connection: Connection) -> T:
+        return cls(connection=connection)
+
+    return make

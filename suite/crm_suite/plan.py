@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from crm_shared.config import service_url
+from crm_shared.declaration import ServiceDeclaration, installed
 
 
 @dataclass(frozen=True)
@@ -21,30 +23,29 @@ def _module(module: str, *args: str) -> list[str]:
     return [sys.executable, "-m", module, *args]
 
 
-def setup_steps() -> list[ProcessSpec]:
-    """Return the steps that must finish before the suite serves: migrations, keys, first admin."""
+def setup_steps(services: Iterable[ServiceDeclaration] | None = None) -> list[ProcessSpec]:
+    """Return the steps that must finish before the suite serves: each service's setup (migrations, keys, first admin)."""
     return [
-        ProcessSpec("gateway-bootstrap", _module("crm_gateway", "bootstrap")),
-        ProcessSpec("contacts-migrate", _module("crm_contacts", "migrate")),
-        ProcessSpec("audit-migrate", _module("crm_audit", "migrate")),
-        ProcessSpec("deals-migrate", _module("crm_deals", "migrate")),
+        ProcessSpec(f"{service.name}-{service.setup}", _module(service.package, service.setup))
+        for service in _services(services) if service.setup
     ]
 
 
-def long_running(environ: dict[str, str]) -> list[ProcessSpec]:
-    """Return the suite's servers, relays and consumers."""
-    def health(service: str) -> str:
-        return f"{service_url(service, environ)}/healthz"
+def long_running(environ: dict[str, str], services: Iterable[ServiceDeclaration] | None = None) -> list[ProcessSpec]:
+    """Return the suite's servers, relays and consumers, as the installed services declare them."""
+    specs: list[ProcessSpec] = []
+    for service in _services(services):
+        if service.serve:
+            specs.append(ProcessSpec(service.name, _module(service.package, "serve"),
+                                     f"{service_url(service.name, environ)}/healthz"))
+        if service.relay:
+            specs.append(ProcessSpec(f"{service.name}-relay", _module("crm_shared.relay_main", service.name)))
+        if service.consumes:
+            specs.append(ProcessSpec(f"{service.name}-consumer", _module(service.package, "consume")))
+    return specs
 
-    return [
-        ProcessSpec("gateway", _module("crm_gateway", "serve"), health("gateway")),
-        ProcessSpec("gateway-relay", _module("crm_shared.relay_main", "gateway")),
-        ProcessSpec("contacts", _module("crm_contacts", "serve"), health("contacts")),
-        ProcessSpec("contacts-relay", _module("crm_shared.relay_main", "contacts")),
-        ProcessSpec("contacts-consumer", _module("crm_contacts", "consume")),
-        ProcessSpec("deals", _module("crm_deals", "serve"), health("deals")),
-        ProcessSpec("deals-relay", _module("crm_shared.relay_main", "deals")),
-        ProcessSpec("deals-consumer", _module("crm_deals", "consume")),
-        ProcessSpec("audit", _module("crm_audit", "serve"), health("audit")),
-        ProcessSpec("audit-consumer", _module("crm_audit", "consume")),
-    ]
+
+def _services(services: Iterable[ServiceDeclaration] | None) -> list[ServiceDeclaration]:
+    """The given declarations, or the installed ones; the gateway first (it owns the signing key)."""
+    found = list(installed() if services is None else services)
+    return sorted(found, key=lambda service: service.name != "gateway")

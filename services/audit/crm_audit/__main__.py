@@ -1,22 +1,17 @@
 """`python -m crm_audit migrate|serve|consume`."""
 from __future__ import annotations
 
-from pathlib import Path
+from crm_shared.cli import migrations_location, run_service
 
 from crm_audit.consumer import consume
-from crm_shared.cli import service_main
+from crm_audit.declaration import SERVICE
 
-MIGRATIONS = str(Path(__file__).parent / "migrations")
+MIGRATIONS = migrations_location(SERVICE)
 
 
 def main() -> None:
     """Run one command of the audit service."""
-    service_main(
-        "audit",
-        app_factory="crm_audit.app:create_app()",
-        migrations_location=MIGRATIONS,
-        commands={"consume": consume},
-    )
+    run_service(SERVICE, commands={"consume": consume})
 
 
 if __name__ == "__main__":

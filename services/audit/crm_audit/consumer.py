@@ -4,20 +4,21 @@ from __future__ import annotations
 import threading
 from typing import Sequence
 
-import sqlalchemy as sa
-
 from crm_audit.adapters import repository, tables
-from crm_audit.domain.entries import AuditEntry, entry_from_event
+from crm_audit.declaration import SERVICE
+from crm_audit.domain.entries import AuditEntry
 from crm_audit.domain.redaction import Anonymization, Subject, anonymization_of, redact, subject_of
-from crm_shared import topology
+from crm_audit.event_reader import entry_from_event
 from crm_shared.config import Settings
 from crm_shared.consumer_wiring import consume_until_stopped, wire_consumer
 from crm_shared.envelope import CloudEvent
 from crm_shared.types import utcnow
+from crm_shared.unit_of_work import Transaction
 
 
-def handle_events(connection: sa.Connection, events: Sequence[CloudEvent]) -> None:
-    """Record a batch of events as entries in the caller's transaction; InvalidEvent if one is malformed."""
+def handle_events(uow: Transaction, events: Sequence[CloudEvent]) -> None:
+    """Record a batch of events as entries in the consumer's transaction; InvalidEvent if one is malformed."""
+    connection = uow.connection
     now = utcnow()
     entries = [entry_from_event(event, recorded_at=now) for event in events]
     subjects = {subject_of(entry) for entry in entries}
@@ -41,7 +42,8 @@ def _anonymizations(entries: list[AuditEntry]) -> dict[Subject, Anonymization]:
     return latest
 
 
-build_consumer = wire_consumer(topology.AUDIT, tables.inbox, handle_events)
+assert SERVICE.queue is not None
+build_consumer = wire_consumer(SERVICE.queue, tables.inbox, handle_events)
 
 
 def consume(settings: Settings, stop: threading.Event | None = None) -> None:

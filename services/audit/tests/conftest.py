@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from crm_audit.__main__ import MIGRATIONS
 from crm_audit.app import create_app
 from crm_audit.consumer import handle_events
+from crm_shared.unit_of_work import Transaction
 from crm_shared import db, migrations
 from crm_shared.auth import TokenVerifier
 from crm_shared.changes import Change
@@ -72,7 +73,7 @@ def record(audit_engine: sa.Engine) -> Callable[[list[CloudEvent]], None]:
 
     def _record(events: list[CloudEvent]) -> None:
         with audit_engine.begin() as connection:
-            handle_events(connection, events)
+            handle_events(Transaction(connection=connection), events)
 
     return _record
 

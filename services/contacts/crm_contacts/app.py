@@ -1,34 +1,21 @@
 """The contacts service's composition root for HTTP."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Flask
 
-from crm_shared import auth, db
+from crm_shared import auth, service_app
 from crm_shared.config import Settings
-from crm_shared.sessions import verifier_from_settings
-from crm_shared.web import create_service_app
 
 from crm_contacts.api import exports, groups, registry
 from crm_contacts.api.contacts import blueprints
-from crm_contacts.registry.ares import ares_from_settings
-from crm_contacts.service_layer.unit_of_work import SERVICE, unit_of_work_factory
+from crm_contacts.context import ContactsContext
+from crm_contacts.service_layer.unit_of_work import SERVICE, ContactsUnitOfWork
 
 
 def create_app(settings: Settings | None = None, *, verifier: auth.TokenVerifier | None = None) -> Flask:
-    """Build the contacts app: engine, unit-of-work factory, token verifier, routes."""
-    settings = settings or Settings.from_env(SERVICE)
-    engine = db.create_engine(settings.database_url)
-    verifier = verifier or verifier_from_settings(settings)
-
-    def ready() -> None:
-        with engine.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
-
-    app, _api = create_service_app(
-        settings, title="CRM contacts", verifier=verifier, readiness=ready,
+    """Build the contacts app: engine, unit-of-work factory, token verifier, register client, routes."""
+    return service_app.create_app(
+        settings or Settings.from_env(SERVICE), title="CRM contacts", verifier=verifier,
         blueprints=[*blueprints(), groups.blp, *exports.blueprints(), *registry.blueprints()],
+        unit_of_work=ContactsUnitOfWork, context=ContactsContext.build,
     )
-    app.extensions["crm_contacts"] = {"uow_factory": unit_of_work_factory(engine), "engine": engine}
-    app.extensions["crm_contacts"]["registry"] = ares_from_settings(settings.extra)
-    return app

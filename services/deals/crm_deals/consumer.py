@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import threading
 
-from crm_shared import topology
 from crm_shared.config import Settings
 from crm_shared.consumer_wiring import consume_until_stopped, wire_consumer
+from crm_shared.unit_of_work import bind
 
 from crm_deals.adapters import tables
+from crm_deals.declaration import SERVICE
 from crm_deals.service_layer.contact_events import handle_events
+from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
 
-build_consumer = wire_consumer(topology.DEALS, tables.inbox, handle_events)
+assert SERVICE.queue is not None
+build_consumer = wire_consumer(SERVICE.queue, tables.inbox, handle_events, bind(DealsUnitOfWork))
 
 
 def consume(settings: Settings, stop: threading.Event | None = None) -> None:

@@ -1,17 +1,13 @@
 """`python -m crm_gateway migrate|serve|bootstrap`."""
-from crm_shared.cli import service_main
+from crm_shared.cli import run_service
 
-from crm_gateway.bootstrap import MIGRATIONS_LOCATION, bootstrap
+from crm_gateway.bootstrap import bootstrap
+from crm_gateway.declaration import SERVICE
 
 
 def main() -> None:
     """Run one of the gateway's commands."""
-    service_main(
-        "gateway",
-        app_factory="crm_gateway.app:create_app()",
-        migrations_location=MIGRATIONS_LOCATION,
-        commands={"bootstrap": bootstrap},
-    )
+    run_service(SERVICE, commands={"bootstrap": bootstrap})
 
 
 if __name__ == "__main__":

@@ -1,22 +1,16 @@
 """Which service owns which /api/v1 path: the gateway's route table."""
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from crm_shared.config import service_url
+from crm_shared.declaration import ServiceDeclaration, installed
 
 API_PREFIX = "/api/v1/"
 
-#: The first path segment after /api/v1/ and the service that owns it.
-OWNERS: Mapping[str, str] = {
-    "persons": "contacts",
-    "companies": "contacts",
-    "groups": "contacts",
-    "registry": "contacts",
-    "audit": "audit",
-    "deals": "deals",
-    "processes": "deals",
-    "deal-sources": "deals",
+#: Prefixes the contract gives to services whose packages are not installed yet (their
+#: declarations take them over once installed; see crm_shared.declaration).
+ANNOUNCED: Mapping[str, str] = {
     "tasks": "tasks",
     "task-types": "tasks",
     "task-statuses": "tasks",
@@ -25,6 +19,18 @@ OWNERS: Mapping[str, str] = {
     "interactions": "interactions",
     "interaction-templates": "interactions",
 }
+
+
+def declared_owners(services: Iterable[ServiceDeclaration]) -> dict[str, str]:
+    """Return the first path segment after /api/v1/ and the service that owns it, as declared."""
+    owners = dict(ANNOUNCED)
+    for service in services:
+        owners.update({prefix: service.name for prefix in service.routes})
+    return owners
+
+
+#: The first path segment after /api/v1/ and the service that owns it.
+OWNERS: Mapping[str, str] = declared_owners(installed())
 
 
 def owner_of(path: str) -> str | None:

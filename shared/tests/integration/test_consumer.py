@@ -17,6 +17,7 @@ from crm_shared.inbox import inbox_table
 from crm_shared.publisher import ConfirmingPublisher, OutgoingMessage
 from crm_shared.testing.fixtures import wait_until
 from crm_shared.topology import AUDIT, declare_all
+from crm_shared.unit_of_work import Transaction
 
 pytestmark = pytest.mark.integration
 
@@ -28,13 +29,13 @@ effects = sa.Table("effects", metadata, sa.Column("event_id", sa.String(36)), sa
 fixed: set[str] = set()
 
 
-def handler(connection: sa.Connection, events: Sequence[CloudEvent]) -> None:
+def handler(uow: Transaction, events: Sequence[CloudEvent]) -> None:
     for event in events:
         if event.data.get("operation") == "explode" and event.subject not in fixed:
             raise RuntimeError("this event always fails")
         if event.data.get("object_type") is None:
             raise InvalidEvent("no object_type")
-    connection.execute(effects.insert(), [{"event_id": e.id, "subject": e.subject} for e in events])
+    uow.connection.execute(effects.insert(), [{"event_id": e.id, "subject": e.subject} for e in events])
 
 
 def event(n: int, operation: str = "updated") -> OutgoingMessage:

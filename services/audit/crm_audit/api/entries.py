@@ -9,8 +9,10 @@ from flask_smorest import Blueprint
 
 from crm_audit.api.schemas import AuditEntryPageSchema, AuditEntrySchema, ExportQuery, ListQuery, PageQuery
 from crm_audit.domain.entries import AuditEntry, EntryFilter
+from crm_audit.context import AuditContext
 from crm_audit.queries import AuditQueries, Page
 from crm_shared.auth import require_role
+from crm_shared.service_app import service_context
 
 _EXPORT_DOC = {
     "responses": {
@@ -31,8 +33,15 @@ _EXPORT_DOC = {
 _QUERY = {"location": "query", "unknown": None}
 
 
-def create_blueprint(queries: AuditQueries) -> Blueprint:
-    """Build the audit blueprint around the read use cases of one app."""
+def _queries() -> AuditQueries:
+    """Return the read use cases of the current app (its context holds them)."""
+    queries = service_context(AuditContext).queries
+    assert queries is not None
+    return queries
+
+
+def create_blueprint() -> Blueprint:
+    """Build the audit blueprint; its views reach the read use cases through the app's context."""
     blp = Blueprint(
         "audit", __name__, url_prefix="/api/v1/audit", description="The change log (admins only)."
     )
@@ -47,7 +56,7 @@ def create_blueprint(queries: AuditQueries) -> Blueprint:
         @blp.response(200, AuditEntryPageSchema)
         def get(self, query: dict[str, Any]) -> dict[str, Any]:
             """List entries newest first, filtered, a page at a time."""
-            page = queries.page(entry_filter(query), limit=query["limit"], cursor=query.get("cursor"))
+            page = _queries().page(entry_filter(query), limit=query["limit"], cursor=query.get("cursor"))
             return page_json(page)
 
     @blp.route("/entries/export")
@@ -56,7 +65,7 @@ def create_blueprint(queries: AuditQueries) -> Blueprint:
         @blp.doc(**_EXPORT_DOC)
         def get(self, query: dict[str, Any]) -> Response:
             """Download the filtered log as .xlsx or .csv."""
-            export = queries.export(entry_filter(query), query["format"])
+            export = _queries().export(entry_filter(query), query["format"])
             response = Response(export.chunks, content_type=export.mimetype)
             response.headers["Content-Disposition"] = f'attachment; filename="{export.filename}"'
             response.headers["Cache-Control"] = "no-store"
@@ -67,7 +76,7 @@ def create_blueprint(queries: AuditQueries) -> Blueprint:
         @blp.response(200, AuditEntrySchema)
         def get(self, entry_id: str) -> dict[str, Any]:
             """Return one entry."""
-            return entry_json(queries.entry(entry_id))
+            return entry_json(_queries().entry(entry_id))
 
     @blp.route("/objects/<string:object_type>/<string:object_id>/history")
     class History(MethodView):
@@ -76,7 +85,7 @@ def create_blueprint(queries: AuditQueries) -> Blueprint:
         def get(self, query: dict[str, Any], object_type: str, object_id: str) -> dict[str, Any]:
             """Return every change of one object, newest first, a page at a time."""
             where = EntryFilter(object_type=object_type, object_id=object_id)
-            return page_json(queries.page(where, limit=query["limit"], cursor=query.get("cursor")))
+            return page_json(_queries().page(where, limit=query["limit"], cursor=query.get("cursor")))
 
     return blp
 

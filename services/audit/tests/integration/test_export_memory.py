@@ -26,7 +26,7 @@ from crm_audit.queries import AuditQueries
 from crm_shared import db
 
 url, file_format = sys.argv[1], sys.argv[2]
-queries = AuditQueries(db.create_engine(url))
+queries = AuditQueries(db.create_engine(url, read_only=True))  # as the app reads it
 def run(where):
     size = lines = 0
     for chunk in queries.export(where, file_format).chunks:

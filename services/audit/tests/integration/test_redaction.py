@@ -16,6 +16,7 @@ from crm_audit.__main__ import MIGRATIONS
 from crm_audit.adapters import repository
 from crm_audit.adapters.tables import anonymized_subjects
 from crm_audit.consumer import handle_events
+from crm_shared.unit_of_work import Transaction
 from crm_audit.domain.redaction import REDACTED
 from crm_shared import db, migrations
 from crm_shared.changes import Change
@@ -144,7 +145,7 @@ def test_an_entry_committing_while_the_anonymization_is_handled_elsewhere_is_red
     try:
         first = engine.connect()
         transaction = first.begin()
-        handle_events(first, [updated])  # a consumer holding the person's change, not committed yet
+        handle_events(Transaction(connection=first), [updated])  # a consumer holding the person's change, not committed yet
         second = threading.Thread(target=lambda: _record(engine, [anonymized]))
         second.start()
         second.join(0.5)
@@ -162,4 +163,4 @@ def test_an_entry_committing_while_the_anonymization_is_handled_elsewhere_is_red
 
 def _record(engine: sa.Engine, events: list[CloudEvent]) -> None:
     with engine.begin() as connection:
-        handle_events(connection, events)
+        handle_events(Transaction(connection=connection), events)

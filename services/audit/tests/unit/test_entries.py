@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from crm_audit.domain.entries import entry_from_event
+from crm_audit.event_reader import entry_from_event
 from crm_shared.envelope import CloudEvent, InvalidEvent, parse
 
 NOW = datetime(2026, 11, 22, 10, 15, 0, 123456, tzinfo=timezone.utc)

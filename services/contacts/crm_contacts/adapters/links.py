@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+
+from crm_shared.upsert import upsert
 
 from crm_contacts.adapters.tables import contact_links, link_sources
 from crm_contacts.domain.links import Link
@@ -40,14 +41,8 @@ class LinkRepository:
         )
         if links:
             self.connection.execute(contact_links.insert(), [_row(link) for link in links])
-        dialect = postgresql if self.connection.dialect.name == "postgresql" else sqlite
         values = {"object_type": object_type, "object_id": object_id, "sequence": sequence, "deleted": deleted}
-        upsert = dialect.insert(link_sources).values(values)
-        self.connection.execute(
-            upsert.on_conflict_do_update(
-                index_elements=["object_type", "object_id"], set_={"sequence": sequence, "deleted": deleted}
-            )
-        )
+        upsert(self.connection, link_sources, values, keys=("object_type", "object_id"))
 
     def move(self, source_id: str, target_kind: str, target_id: str) -> None:
         """Re-point the links of a merged source to its target (later events confirm it)."""

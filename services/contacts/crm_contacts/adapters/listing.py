@@ -10,37 +10,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from crm_contacts.adapters.tables import TABLES, contact_groups, contact_tags
+from crm_contacts.domain.listing import SORTS, ListQuery
 from crm_contacts.domain.model import Contact, Person
 
-SORTS = {
-    "name": ("sort_name", False),
-    "-name": ("sort_name", True),
-    "created_at": ("created_at", False),
-    "-created_at": ("created_at", True),
-    "updated_at": ("updated_at", False),
-    "-updated_at": ("updated_at", True),
-}
-
-
-@dataclass(frozen=True)
-class ListQuery:
-    """What a list of contacts is filtered and ordered by, and where the page starts.
-
-    `visible_owners` is set by the use case from the caller (None: every owner).
-    """
-
-    kind: str
-    q: str | None = None
-    tag: str | None = None
-    group_id: str | None = None
-    owner_id: str | None = None
-    company_id: str | None = None
-    include_invalid: bool = False
-    sort: str = "name"
-    limit: int = 50
-    after: list[Any] | None = None
-    visible_owners: tuple[str, ...] | None = None
-
+__all__ = ["SORTS", "ListQuery", "fold", "list_statement", "sort_key", "sort_name"]
 
 def sort_name(contact: Contact) -> str:
     """Return the text contacts are sorted by: surname first for persons, accents folded."""

@@ -10,7 +10,7 @@ from marshmallow import Schema
 
 from crm_shared.auth import current_principal
 
-from crm_contacts.adapters.repository import ListQuery
+from crm_contacts.domain.listing import ListQuery
 from crm_contacts.api import schemas
 from crm_contacts.api.views import attachment, uows
 from crm_contacts.service_layer import exports as use_cases

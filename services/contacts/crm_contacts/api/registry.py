@@ -3,15 +3,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from crm_shared.auth import current_principal
+from crm_shared.service_app import service_context
 
 from crm_contacts.api import schemas
 from crm_contacts.api.views import uows
+from crm_contacts.context import ContactsContext
 from crm_contacts.registry.base import Registry
 from crm_contacts.service_layer import registry as use_cases
 from crm_shared.preconditions import etag
@@ -58,7 +60,9 @@ class SearchLinksSchema(Schema):
 
 
 def _registry() -> Registry:
-    return current_app.extensions["crm_contacts"]["registry"]
+    registry = service_context(ContactsContext).registry
+    assert registry is not None
+    return registry
 
 
 def blueprints() -> list[Blueprint]:

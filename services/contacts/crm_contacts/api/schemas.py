@@ -7,7 +7,7 @@ from crm_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from crm_shared.schema_fields import UUIDString
 from crm_shared.schemas import StrictSchema, page_schema  # noqa: F401  (page_schema: used as schemas.page_schema)
 
-from crm_contacts.adapters.repository import SORTS
+from crm_contacts.domain.listing import SORTS
 
 PHONE = validate.Regexp(r"^\+?[0-9 ()./-]{3,40}$", error="Not a valid phone number.")
 text = lambda size: fields.String(allow_none=True, validate=validate.Length(max=size))  # noqa: E731

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from crm_shared.changes import Change
+from crm_shared.rules import RecordLocked, StateConflict
 
 from crm_contacts.domain.model import Contact, Person
 
@@ -25,18 +26,17 @@ class Editor:
     is_admin: bool = False
 
 
-class ContactLocked(Exception):
-    """The record is locked by someone else."""
+class ContactLocked(RecordLocked):
+    """The record is locked by someone else (answered 423 naming the holder)."""
 
     def __init__(self, contact: Contact) -> None:
         holder = contact.locked_by_name or contact.locked_by
         since = contact.locked_at.isoformat() if contact.locked_at else "?"
-        super().__init__(f"The record is locked by {holder} since {since}; only they or an admin can unlock it.")
-        self.holder_id = contact.locked_by
-        self.holder_name = holder
+        super().__init__(f"The record is locked by {holder} since {since}; only they or an admin can unlock it.",
+                         holder_id=contact.locked_by, holder_name=holder)
 
 
-class ContactInvalid(Exception):
+class ContactInvalid(StateConflict):
     """The record is invalidated; it must be revalidated before it is edited."""
 
     def __init__(self, contact: Contact) -> None:

@@ -6,14 +6,11 @@ from datetime import datetime
 from typing import Any, ClassVar, Iterable, Mapping
 
 from crm_shared.changes import Change, created, deleted, diff
+from crm_shared.rules import RuleBroken
 
 
-class ContactRuleBroken(ValueError):
-    """A change that would leave a contact invalid; `errors` names the fields."""
-
-    def __init__(self, errors: Mapping[str, list[str]]) -> None:
-        super().__init__("; ".join(f"{name}: {', '.join(msgs)}" for name, msgs in errors.items()))
-        self.errors = dict(errors)
+class ContactRuleBroken(RuleBroken):
+    """A change that would leave a contact invalid; `errors` names the fields (answered 422)."""
 
 
 LIST_FIELDS = frozenset({"emails", "phones", "tags", "groups"})

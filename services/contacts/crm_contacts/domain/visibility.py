@@ -1,30 +1,12 @@
-"""Who may see a contact: its owner, the owner's manager, and admins (CON-15)."""
+"""Who may see a contact: its owner, the owner's manager, and admins (CON-15).
+
+The rule is the suite's (crm_shared.visibility); what the security info says of it is the contacts'.
+"""
 from __future__ import annotations
 
-from typing import Protocol
+from crm_shared.visibility import Viewer, can_see, visible_owners
 
-
-class Viewer(Protocol):
-    """The caller as visibility needs it (crm_shared.auth.Principal fits)."""
-
-    id: str
-    role: str
-    team: tuple[str, ...]
-
-
-def visible_owners(viewer: Viewer) -> tuple[str, ...] | None:
-    """Return the owner ids whose contacts the viewer sees; None means every contact."""
-    if viewer.role == "admin":
-        return None
-    if viewer.role == "manager":
-        return (viewer.id, *viewer.team)
-    return (viewer.id,)
-
-
-def can_see(viewer: Viewer, owner_id: str | None) -> bool:
-    """Tell whether the viewer may see (and so read, change, export) a contact with this owner."""
-    owners = visible_owners(viewer)
-    return owners is None or owner_id in owners
+__all__ = ["Viewer", "can_see", "rule_for", "visible_owners"]
 
 
 def rule_for(owner_id: str | None) -> dict[str, object]:

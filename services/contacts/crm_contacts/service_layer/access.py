@@ -1,16 +1,12 @@
-"""Loading a contact the caller may see, and turning domain refusals into problems."""
+"""Loading a contact the caller may see, and who edits it."""
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from crm_shared.errors import NotFound
 
-from crm_shared.errors import Conflict, Locked, NotFound, ValidationFailed
-
-from crm_contacts.domain.actions import ContactInvalid, ContactLocked, Editor
-from crm_contacts.domain.model import Contact, ContactRuleBroken
+from crm_contacts.domain.actions import Editor
+from crm_contacts.domain.model import Contact
 from crm_contacts.domain.visibility import Viewer, can_see
 from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
-
-T = TypeVar("T")
 
 
 def visible_contact(
@@ -27,14 +23,3 @@ def editor_of(viewer: Viewer) -> Editor:
     """Return the editor the domain rules judge: the caller's id, name and admin role."""
     return Editor(id=viewer.id, name=getattr(viewer, "name", viewer.id), is_admin=viewer.role == "admin")
 
-
-def obey(action: Callable[[], T]) -> T:
-    """Run a domain action; answer its refusals as 422, 423 or 409 problems."""
-    try:
-        return action()
-    except ContactRuleBroken as broken:
-        raise ValidationFailed(broken.errors) from broken
-    except ContactLocked as locked:
-        raise Locked(str(locked), holder={"id": locked.holder_id, "name": locked.holder_name}) from locked
-    except ContactInvalid as invalid:
-        raise Conflict(str(invalid)) from invalid

@@ -12,7 +12,7 @@ from crm_contacts.domain.actions import Editor
 from crm_contacts.domain.events import contact_changed
 from crm_contacts.domain.model import Contact, Person
 from crm_contacts.domain.visibility import Viewer, rule_for
-from crm_contacts.service_layer.access import editor_of, obey, visible_contact
+from crm_contacts.service_layer.access import editor_of, visible_contact
 from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
 
 Action = Callable[[Contact, Editor, datetime], tuple[Contact, list[Change]]]
@@ -22,7 +22,7 @@ def act(uow: ContactsUnitOfWork, kind: str, contact_id: str, viewer: Viewer, ope
     """Apply one action to a visible contact; commit it with its event only when it changed something."""
     with uow:
         contact = visible_contact(uow, kind, contact_id, viewer, for_update=True)
-        changed, changes = obey(lambda: action(contact, editor_of(viewer), utcnow()))
+        changed, changes = action(contact, editor_of(viewer), utcnow())
         if changes:
             uow.contacts.save(changed, contact)
             uow.emit(contact_changed(changed, operation, changes))

@@ -17,7 +17,7 @@ from crm_contacts.domain.actions import ensure_editable
 from crm_contacts.domain.events import contact_changed
 from crm_contacts.domain.model import Contact, new_contact
 from crm_contacts.domain.visibility import Viewer, visible_owners
-from crm_contacts.service_layer.access import editor_of, obey, visible_contact
+from crm_contacts.service_layer.access import editor_of, visible_contact
 from crm_shared.preconditions import require_match
 from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
 
@@ -26,7 +26,7 @@ def create_contact(uow: ContactsUnitOfWork, kind: str, values: Mapping[str, Any]
     """Create a person or company; its event commits with it."""
     with uow:
         check_references(uow, values)
-        contact = obey(lambda: new_contact(kind, values, id=str(uuid.uuid4()), actor_id=uow.actor.id, now=utcnow()))
+        contact = new_contact(kind, values, id=str(uuid.uuid4()), actor_id=uow.actor.id, now=utcnow())
         uow.contacts.add(contact)
         uow.emit(contact_changed(contact, "created", contact.creation_changes()))
         uow.commit()
@@ -57,10 +57,10 @@ def update_contact(
     """Apply a partial update; locked (423), invalid (409) or stale (412) records refuse it."""
     with uow:
         contact = visible_contact(uow, kind, contact_id, viewer, for_update=True)
-        obey(lambda: ensure_editable(contact, editor_of(viewer)))
+        ensure_editable(contact, editor_of(viewer))
         require_match(if_match, contact.version)
         check_references(uow, patch)
-        changed, changes = obey(lambda: contact.updated(patch, actor_id=uow.actor.id, now=utcnow()))
+        changed, changes = contact.updated(patch, actor_id=uow.actor.id, now=utcnow())
         if changes:
             uow.contacts.save(changed, contact)
             uow.emit(contact_changed(changed, "updated", changes))
@@ -75,7 +75,7 @@ def delete_contact(
     """Delete a contact for good; links (persons of a company, deals, tasks, …) block it unless cascaded."""
     with uow:
         contact = visible_contact(uow, kind, contact_id, viewer, for_update=True)
-        obey(lambda: ensure_editable(contact, editor_of(viewer), allow_invalid=True))
+        ensure_editable(contact, editor_of(viewer), allow_invalid=True)
         require_match(if_match, contact.version)
         persons = uow.contacts.persons_of_company(contact.id, for_update=True) if kind == "company" else []
         links = [{"type": "person", "id": p.id, "name": p.display_name} for p in persons]

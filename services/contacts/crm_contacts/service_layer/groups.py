@@ -14,14 +14,14 @@ from crm_contacts.domain.events import contact_changed
 from crm_contacts.domain.groups import Group, new_group
 from crm_contacts.domain.model import Contact
 from crm_contacts.domain.visibility import Viewer, can_see
-from crm_contacts.service_layer.access import editor_of, obey, visible_contact
+from crm_contacts.service_layer.access import editor_of, visible_contact
 from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
 
 
 def create_group(uow: ContactsUnitOfWork, values: Mapping[str, Any]) -> Group:
     """Create a group."""
     with uow:
-        group = obey(lambda: new_group(values, id=str(uuid.uuid4()), actor_id=uow.actor.id, now=utcnow()))
+        group = new_group(values, id=str(uuid.uuid4()), actor_id=uow.actor.id, now=utcnow())
         uow.groups.add(group)
         uow.emit(contact_changed(group, "created", group.creation_changes()))
         uow.commit()
@@ -46,7 +46,7 @@ def update_group(uow: ContactsUnitOfWork, group_id: str, patch: Mapping[str, Any
     """Rename a group or change its description."""
     with uow:
         group = _existing(uow, group_id, for_update=True)
-        changed, changes = obey(lambda: group.updated(patch, actor_id=uow.actor.id, now=utcnow()))
+        changed, changes = group.updated(patch, actor_id=uow.actor.id, now=utcnow())
         if changes:
             uow.groups.save(changed)
             uow.emit(contact_changed(changed, "updated", changes))
@@ -79,7 +79,7 @@ def set_membership(
     with uow:
         _existing(uow, group_id)
         contact = visible_contact(uow, kind, contact_id, viewer, for_update=True)
-        obey(lambda: ensure_editable(contact, editor_of(viewer)))
+        ensure_editable(contact, editor_of(viewer))
         if (group_id in contact.groups) == member:
             return contact
         others = [g for g in contact.groups if g != group_id]

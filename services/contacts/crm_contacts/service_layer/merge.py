@@ -13,7 +13,7 @@ from crm_contacts.domain.events import contact_changed
 from crm_contacts.domain.merge import merged
 from crm_contacts.domain.model import Contact
 from crm_contacts.domain.visibility import Viewer
-from crm_contacts.service_layer.access import editor_of, obey, visible_contact
+from crm_contacts.service_layer.access import editor_of, visible_contact
 from crm_contacts.service_layer.contacts import detach_person
 from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
 
@@ -41,9 +41,9 @@ def merge_contacts(
         target = visible_contact(uow, kind, target_id, viewer, for_update=True)
         source = _source(uow, kind, source_id, viewer)
         editor = editor_of(viewer)
-        obey(lambda: ensure_editable(target, editor))
-        obey(lambda: ensure_editable(source, editor, allow_invalid=True))
-        result, changes = obey(lambda: merged(target, source, prefer_source, actor_id=editor.id, now=utcnow()))
+        ensure_editable(target, editor)
+        ensure_editable(source, editor, allow_invalid=True)
+        result, changes = merged(target, source, prefer_source, actor_id=editor.id, now=utcnow())
         if dry_run:
             return MergeResult(result, changes, source.id, dry_run=True)
         if kind == "company":

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from crm_shared.service_app import context_of
 from crm_shared.config import Settings
 from crm_shared.migrations import upgrade
 from crm_shared.testing.tokens import TokenIssuer
@@ -42,7 +43,7 @@ def api(any_database_url: str, tmp_path: Path) -> Iterator[Api]:
     settings = Settings.from_env("contacts", {"CRM_DATA_DIR": str(tmp_path), "CRM_DATABASE_URL": any_database_url})
     upgrade(settings.database_url, MIGRATIONS, "contacts")
     app = create_app(settings, verifier=issuer.verifier())
-    engine = app.extensions["crm_contacts"]["engine"]
+    engine = context_of(app).engine
     yield Api(app.test_client(), engine)
     engine.dispose()
 

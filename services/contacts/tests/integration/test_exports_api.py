@@ -14,6 +14,7 @@ import sqlalchemy as sa
 import vobject
 from flask.testing import FlaskClient
 
+from crm_shared.service_app import context_of
 from crm_shared.config import Settings
 from crm_shared.envelope import Actor
 from crm_shared.migrations import upgrade
@@ -57,8 +58,8 @@ def api(any_database_url: str, tmp_path: Path) -> Iterator[Api]:
     settings = Settings.from_env("contacts", {"CRM_DATA_DIR": str(tmp_path), "CRM_DATABASE_URL": any_database_url})
     upgrade(settings.database_url, MIGRATIONS, "contacts")
     app = create_app(settings, verifier=issuer.verifier())
-    engine = app.extensions["crm_contacts"]["engine"]
-    yield Api(app.test_client(), engine, app.extensions["crm_contacts"]["uow_factory"])
+    engine = context_of(app).engine
+    yield Api(app.test_client(), engine, context_of(app).uow_factory)
     engine.dispose()
 
 

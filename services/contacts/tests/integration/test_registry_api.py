@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from crm_shared.service_app import context_of
 from crm_shared.config import Settings
 from crm_shared.migrations import upgrade
 from crm_shared.testing.fake_ares import FakeAres
@@ -44,7 +45,7 @@ def contacts_app(database_url: str, data_dir: Path, ares_url: str) -> tuple[Api,
     })
     upgrade(settings.database_url, MIGRATIONS, "contacts")
     app = create_app(settings, verifier=issuer.verifier())
-    engine = app.extensions["crm_contacts"]["engine"]
+    engine = context_of(app).engine
     return Api(app.test_client(), engine), engine
 
 

@@ -9,6 +9,7 @@ from crm_shared.envelope import Actor, CloudEvent, wrap
 from crm_shared.events import ObjectChanged
 
 from crm_contacts.consumer import handle_events
+from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
 
 ContactsApi = Any
 
@@ -22,7 +23,7 @@ def deal_event(deal_id: str, sequence: int, links: list[dict[str, str]], operati
 
 def apply(contacts: ContactsApi, *events: CloudEvent) -> None:
     with contacts.engine.begin() as connection:
-        handle_events(connection, list(events))
+        handle_events(ContactsUnitOfWork(connection=connection), list(events))
 
 
 def test_a_user_cannot_read_change_delete_or_list_anothers_contact_but_their_manager_can(

@@ -1,51 +1,24 @@
 """Reading and writing deals with SQLAlchemy Core, inside the caller's transaction."""
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from datetime import date, datetime
+from dataclasses import fields
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from crm_shared.visibility import visible_owners
+
 from crm_deals.adapters.contacts_copy import names_of
 from crm_deals.adapters.tables import deal_links, deals
+from crm_deals.domain.deal_query import SORTS, DealQuery
 from crm_deals.domain.deals import Deal
 from crm_deals.domain.lines import ProductLine
 from crm_deals.domain.links import Link
 from crm_deals.domain.money import in_minor_units, to_decimal
 
-SORTS = {"created_at": False, "-created_at": True, "updated_at": False, "-updated_at": True}
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Whose deals a caller may see: `owners` None means every deal (admins and the system)."""
-
-    id: str
-    owners: tuple[str, ...] | None = None
-
-    def may_see(self, owner_id: str) -> bool:
-        """Tell whether the viewer may see (and so read or change) a deal of this owner."""
-        return self.owners is None or owner_id in self.owners
-
-
-@dataclass(frozen=True)
-class DealQuery:
-    """What a list of deals is filtered and ordered by, and where the page starts."""
-
-    viewer: Viewer
-    status: str | None = None
-    process_id: str | None = None
-    stage_id: str | None = None
-    owner_id: str | None = None
-    contact_id: str | None = None
-    close_from: date | None = None
-    close_to: date | None = None
-    sort: str = "-created_at"
-    limit: int = 50
-    after: list[Any] | None = None
 
 
 class DealRepository:
@@ -128,7 +101,7 @@ class DealRepository:
 
 def filters(query: DealQuery) -> list[Any]:
     """Return the SQL conditions of a deal query, visibility included."""
-    owners = query.viewer.owners
+    owners = visible_owners(query.viewer)
     conditions: list[Any] = [] if owners is None else [deals.c.owner_id.in_(owners)]
     for name in ("status", "process_id", "stage_id", "owner_id"):
         if getattr(query, name):

@@ -7,13 +7,12 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from crm_shared.auth import current_principal
 from crm_shared.preconditions import etag, matches
 from crm_shared.schemas import page_schema
+from crm_shared.service_app import uow
 
-from crm_deals.adapters.repository import DealQuery
 from crm_deals.api import schemas
-from crm_deals.api.context import uow, viewer_of
+from crm_deals.domain.deal_query import DealQuery
 from crm_deals.domain.deals import Deal
 from crm_deals.service_layer import deals as use_cases
 from crm_deals.service_layer.pipeline import summary
@@ -26,7 +25,7 @@ def _present(deal: Deal, status: int = 200) -> tuple[dict[str, Any], int, dict[s
 
 
 def _query(args: dict[str, Any]) -> DealQuery:
-    return DealQuery(viewer=viewer_of(current_principal()), **args)
+    return DealQuery(**args)
 
 
 @blp.route("")

@@ -9,9 +9,9 @@ from flask_smorest import Blueprint
 from crm_shared.auth import require_role
 from crm_shared.errors import NotFound
 from crm_shared.schemas import PageArgsSchema
+from crm_shared.service_app import uow
 
 from crm_deals.api import schemas
-from crm_deals.api.context import uow
 from crm_deals.service_layer import processes as use_cases
 
 processes_blp = Blueprint("processes", __name__, url_prefix="/api/v1/processes", description="Sales processes.")

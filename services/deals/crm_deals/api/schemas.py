@@ -9,7 +9,7 @@ from crm_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from crm_shared.schema_fields import UUIDString
 from crm_shared.schemas import StrictSchema, page_schema
 
-from crm_deals.adapters.repository import SORTS
+from crm_deals.domain.deal_query import SORTS
 from crm_deals.domain.deals import STATUSES
 from crm_deals.domain.links import LINK_TYPES
 from crm_deals.domain.money import CURRENCIES, to_decimal

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Collection, Mapping, Sequence
 
+from crm_shared.rules import StateConflict
 from crm_shared.changes import Change, created, deleted, diff
 
 from crm_deals.domain.lines import ProductLine, checked_total, decimal_field, line_changes, parse_lines
@@ -18,8 +19,8 @@ OPEN, WON, LOST = "open", "won", "lost"
 STATUSES = (OPEN, WON, LOST)
 
 
-class DealStateConflict(Exception):
-    """A status change that the deal's current status does not allow (won twice, reopen an open deal)."""
+class DealStateConflict(StateConflict):
+    """A status change that the deal's current status does not allow (won twice, reopen an open deal; 409)."""
 
 
 @dataclass

@@ -3,39 +3,40 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-import sqlalchemy as sa
-
-from crm_shared import outbox
-from crm_shared.envelope import SYSTEM, CloudEvent, InvalidEvent, wrap
+from crm_shared.envelope import SYSTEM, CloudEvent, InvalidEvent
 from crm_shared.types import utcnow
 
-from crm_deals.adapters import contacts_copy, tables
-from crm_deals.adapters.contacts_copy import KnownContact
-from crm_deals.adapters.repository import DealRepository
 from crm_deals.domain.events import deal_changed
+from crm_deals.domain.known_contacts import KnownContact
 from crm_deals.domain.links import Link
-from crm_deals.service_layer.unit_of_work import SERVICE
+from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
 
 KINDS = ("person", "company")
 
 
-def handle_events(connection: sa.Connection, events: Sequence[CloudEvent]) -> None:
-    """Apply contact events in the consumer's transaction; InvalidEvent for a wrong shape."""
+def handle_events(uow: DealsUnitOfWork, events: Sequence[CloudEvent]) -> None:
+    """Apply contact events with the consumer's unit of work; InvalidEvent for a wrong shape.
+
+    Each event is a use case of its own: the deals it relinks emit their `updated` events,
+    correlated with the contact event, into the outbox of the consumer's transaction.
+    """
     for event in events:
         kind, _, operation = event.type.removeprefix("crm.").partition(".")
         if kind in KINDS:
-            _handle(connection, event, kind, operation)
+            with uow.caused_by(event):
+                _handle(uow, event, kind, operation)
+                uow.commit()
 
 
-def _handle(connection: sa.Connection, event: CloudEvent, kind: str, operation: str) -> None:
+def _handle(uow: DealsUnitOfWork, event: CloudEvent, kind: str, operation: str) -> None:
     contact = _contact(event, kind, gone=operation == "deleted")
-    fresh = contacts_copy.apply(connection, contact, utcnow())
+    fresh = uow.contacts.apply(contact, utcnow())
     if operation == "deleted" and fresh:
-        _relink(connection, event, contact.id, _survivor(connection, event.data, kind))
+        _relink(uow, contact.id, _survivor(uow, event.data, kind))
     if operation == "merged":
         for source_id in _merged_from(event.data):
-            _relink(connection, event, source_id, Link(kind, contact.id, contact.name))
-            contacts_copy.mark_gone(connection, source_id, kind, utcnow())
+            _relink(uow, source_id, Link(kind, contact.id, contact.name))
+            uow.contacts.mark_gone(source_id, kind, utcnow())
 
 
 def _contact(event: CloudEvent, kind: str, *, gone: bool) -> KnownContact:
@@ -51,14 +52,14 @@ def _contact(event: CloudEvent, kind: str, *, gone: bool) -> KnownContact:
     )
 
 
-def _survivor(connection: sa.Connection, data: Mapping[str, Any], kind: str) -> Link | None:
+def _survivor(uow: DealsUnitOfWork, data: Mapping[str, Any], kind: str) -> Link | None:
     """Return the link to the contact a deleted one was merged into (`merged_into`), if any."""
     target_id = data.get("merged_into")
     if not isinstance(target_id, str) or not target_id:
         return None
-    known = contacts_copy.get_many(connection, [target_id]).get(target_id)
+    known = uow.contacts.get_many([target_id]).get(target_id)
     if known is None:
-        contacts_copy.add_pending(connection, target_id, kind, utcnow())
+        uow.contacts.add_pending(target_id, kind, utcnow())
     return Link(kind, target_id, known.name if known else None)
 
 
@@ -74,16 +75,13 @@ def _merged_from(data: Mapping[str, Any]) -> list[str]:
     return sources
 
 
-def _relink(connection: sa.Connection, event: CloudEvent, contact_id: str, target: Link | None) -> None:
+def _relink(uow: DealsUnitOfWork, contact_id: str, target: Link | None) -> None:
     """Replace (or drop) the link to `contact_id` on every deal, each an audited system change."""
-    deals = DealRepository(connection)
     now = utcnow()
-    for deal in deals.linking(contact_id):
+    for deal in uow.deals.linking(contact_id):
         links = [target if link.id == contact_id and target else link for link in deal.links
                  if link.id != contact_id or target]
         changed, changes = deal.with_links(links, actor_id=SYSTEM.id, now=now)
         if changes:
-            deals.save(changed)
-            envelope = wrap(deal_changed(changed, "updated", changes), service=SERVICE, actor=SYSTEM,
-                            correlation_id=event.correlationid or event.id, time=now)
-            outbox.append(connection, tables.outbox, [envelope], SERVICE)
+            uow.deals.save(changed)
+            uow.emit(deal_changed(changed, "updated", changes))

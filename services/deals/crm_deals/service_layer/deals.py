@@ -9,13 +9,14 @@ from crm_shared.pagination import decode_cursor, page
 from crm_shared.preconditions import require_match
 from crm_shared.types import utcnow
 
-from crm_deals.adapters import sources
-from crm_deals.adapters.repository import CURSOR_TYPES, DealQuery, sort_key
+from crm_shared.visibility import can_see
+
+from crm_deals.adapters.repository import CURSOR_TYPES, sort_key
+from crm_deals.domain.deal_query import DealQuery
 from crm_deals.domain.deals import Deal, new_deal
 from crm_deals.domain.events import deal_changed
 from crm_deals.service_layer import links as contact_links
 from crm_deals.service_layer.processes import existing_process, process_for_deal
-from crm_deals.service_layer.rules import obey_rules
 from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
 
 
@@ -25,9 +26,8 @@ def create_deal(uow: DealsUnitOfWork, values: Mapping[str, Any]) -> Deal:
         process = process_for_deal(uow, values.get("process_id"))
         links = contact_links.resolve(uow, values.get("links") or [])
         fields = {key: value for key, value in values.items() if key != "links"}
-        deal = obey_rules(lambda: new_deal(
-            fields, id=str(uuid.uuid4()), process=process, sources=sources.names(uow.connection), links=links,
-            actor_id=uow.actor.id, now=utcnow()))
+        deal = new_deal(fields, id=str(uuid.uuid4()), process=process, sources=uow.sources.names(), links=links,
+                        actor_id=uow.actor.id, now=utcnow())
         uow.deals.add(deal)
         uow.emit(deal_changed(deal, "created", deal.creation_changes()))
         uow.commit()
@@ -46,7 +46,7 @@ def update_deal(uow: DealsUnitOfWork, deal_id: str, patch: Mapping[str, Any], *,
         process = process_for_deal(uow, patch.get("process_id") or deal.process_id)
         links = contact_links.resolve(uow, patch["links"], deal.links) if "links" in patch else None
         fields = {key: value for key, value in patch.items() if key != "links"}
-        return lambda: deal.updated(fields, process=process, sources=sources.names(uow.connection), links=links,
+        return lambda: deal.updated(fields, process=process, sources=uow.sources.names(), links=links,
                                     actor_id=uow.actor.id, now=utcnow())
     return _change(uow, deal_id, change, if_match=if_match)
 
@@ -100,7 +100,7 @@ def delete_deal(uow: DealsUnitOfWork, deal_id: str, *, if_match: str | None = No
 
 def list_deals(uow: DealsUnitOfWork, query: DealQuery, cursor: str | None) -> tuple[list[Deal], str | None]:
     """Return one page of visible deals and the cursor of the next page (None on the last)."""
-    page_query = DealQuery(**{**query.__dict__, "after": decode_cursor(cursor, CURSOR_TYPES)})
+    page_query = DealQuery(**{**query.__dict__, "after": decode_cursor(cursor, CURSOR_TYPES), "viewer": uow.viewer})
     with uow.reading():
         rows = uow.deals.list(page_query)
     return page(rows, query.limit, lambda deal: sort_key(deal, query.sort))
@@ -114,7 +114,7 @@ def _change(
     with uow:
         deal = _existing(uow, deal_id, for_update=True)
         require_match(if_match, deal.version)
-        changed, changes = obey_rules(prepare(deal))
+        changed, changes = prepare(deal)()
         if changes:
             uow.deals.save(changed)
             uow.emit(deal_changed(changed, "updated", changes))
@@ -124,6 +124,6 @@ def _change(
 
 def _existing(uow: DealsUnitOfWork, deal_id: str, *, for_update: bool = False) -> Deal:
     deal = uow.deals.get(deal_id, for_update=for_update)
-    if deal is None or not uow.viewer.may_see(deal.owner_id):
+    if deal is None or not can_see(uow.viewer, deal.owner_id):
         raise NotFound(f"No deal with id {deal_id}.")
     return deal

@@ -6,7 +6,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from crm_shared.errors import ValidationFailed
 from crm_shared.types import utcnow
 
-from crm_deals.adapters import contacts_copy
+from crm_deals.domain.known_contacts import KnownContact
 from crm_deals.domain.links import Link
 from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
 
@@ -21,7 +21,7 @@ def resolve(uow: DealsUnitOfWork, wanted: Sequence[Mapping[str, Any]], kept: Ite
     Links the deal already has are kept whatever became of their contact.
     """
     already = {link.key for link in kept}
-    known = contacts_copy.get_many(uow.connection, [item["id"] for item in wanted])
+    known = uow.contacts.get_many([item["id"] for item in wanted])
     errors: dict[str, list[str]] = {}
     links = []
     for index, item in enumerate(wanted):
@@ -31,14 +31,14 @@ def resolve(uow: DealsUnitOfWork, wanted: Sequence[Mapping[str, Any]], kept: Ite
             errors.setdefault(f"links.{index}.{problem[0]}", []).append(problem[1])
             continue
         if contact is None:
-            contacts_copy.add_pending(uow.connection, item["id"], item["type"], utcnow())
+            uow.contacts.add_pending(item["id"], item["type"], utcnow())
         links.append(Link(item["type"], item["id"], contact.name if contact else None))
     if errors:
         raise ValidationFailed(errors)
     return links
 
 
-def _problem(item: Mapping[str, Any], contact: contacts_copy.KnownContact | None) -> tuple[str, str] | None:
+def _problem(item: Mapping[str, Any], contact: KnownContact | None) -> tuple[str, str] | None:
     if contact is None:
         return None
     if contact.kind != item["type"]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from crm_deals.adapters.repository import DealQuery
+from crm_deals.domain.deal_query import DealQuery
 from crm_deals.domain.money import as_text, in_minor_units
 from crm_deals.service_layer.processes import existing_process
 from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
@@ -14,7 +14,7 @@ def summary(uow: DealsUnitOfWork, process_id: str | None, query: DealQuery) -> d
     """Count and total value (per currency) of the visible deals per stage, in the process's order."""
     with uow.reading():
         process = existing_process(uow, process_id)
-        rows = uow.deals.summary(DealQuery(**{**query.__dict__, "process_id": process.id}))
+        rows = uow.deals.summary(DealQuery(**{**query.__dict__, "process_id": process.id, "viewer": uow.viewer}))
     stages = {stage.id: {"stage_id": stage.id, "name": stage.name, "count": 0, "totals": {}} for stage in process.stages}
     for row in rows:
         name = process.retired_stages.get(row["stage_id"], "?")

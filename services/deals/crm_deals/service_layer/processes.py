@@ -12,14 +12,13 @@ from crm_deals.adapters import processes as process_rows
 from crm_deals.adapters import sources
 from crm_deals.domain.events import process_changed
 from crm_deals.domain.processes import Process, new_process
-from crm_deals.service_layer.rules import obey_rules
 from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
 
 
 def create_process(uow: DealsUnitOfWork, values: Mapping[str, Any]) -> Process:
     """Create a sales process; its event commits with it."""
     with uow:
-        process = obey_rules(lambda: new_process(values, id=str(uuid.uuid4()), actor_id=uow.actor.id, now=utcnow()))
+        process = new_process(values, id=str(uuid.uuid4()), actor_id=uow.actor.id, now=utcnow())
         uow.processes.add(process)
         uow.emit(process_changed(process, "created", process.creation_changes()))
         uow.commit()
@@ -44,7 +43,7 @@ def update_process(uow: DealsUnitOfWork, process_id: str, patch: Mapping[str, An
     """Rename, re-stage or re-template a process; a stage an open deal is in cannot be removed."""
     with uow:
         process = existing_process(uow, process_id, for_update=True)
-        changed, changes, removed = obey_rules(lambda: process.updated(patch, actor_id=uow.actor.id, now=utcnow()))
+        changed, changes, removed = process.updated(patch, actor_id=uow.actor.id, now=utcnow())
         in_use = uow.processes.stages_used_by_open_deals(removed)
         if in_use:
             names = ", ".join(changed.retired_stages[i] for i in sorted(in_use))
@@ -78,16 +77,16 @@ def list_sources(uow: DealsUnitOfWork, *, limit: int, cursor: str | None) -> tup
     """Return a page of the acquisition sources in their order."""
     after = decode_cursor(cursor, sources.CURSOR_TYPES)
     with uow.reading():
-        rows = sources.page_of_sources(uow.connection, limit=limit + 1, after=after)
+        rows = uow.sources.page(limit=limit + 1, after=after)
     return page(rows, limit, sources.sort_key)
 
 
 def add_source(uow: DealsUnitOfWork, name: str) -> dict[str, str]:
     """Add an acquisition source; names are unique."""
     with uow:
-        if name.strip() in sources.names(uow.connection):
+        if name.strip() in uow.sources.names():
             raise Conflict(f"The source {name} exists already.")
-        source = sources.add(uow.connection, name.strip())
+        source = uow.sources.add(name.strip())
         uow.commit()
     return source
 
@@ -95,6 +94,6 @@ def add_source(uow: DealsUnitOfWork, name: str) -> dict[str, str]:
 def remove_source(uow: DealsUnitOfWork, source_id: str) -> bool:
     """Remove an acquisition source; return whether it existed."""
     with uow:
-        removed = sources.remove(uow.connection, source_id)
+        removed = uow.sources.remove(source_id)
         uow.commit()
     return removed

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from crm_shared.service_app import context_of
 from crm_shared.config import Settings
 from crm_shared.migrations import upgrade
 from crm_shared.testing.tokens import TokenIssuer
@@ -59,7 +60,7 @@ def api(any_database_url: str, tmp_path: Path) -> Iterator[Api]:
     settings = Settings.from_env("deals", {"CRM_DATA_DIR": str(tmp_path), "CRM_DATABASE_URL": any_database_url})
     upgrade(settings.database_url, MIGRATIONS, "deals")
     app = create_app(settings, verifier=issuer.verifier())
-    engine = app.extensions["crm_deals"]["engine"]
+    engine = context_of(app).engine
     yield Api(app.test_client(), engine)
     engine.dispose()
 

@@ -19,6 +19,7 @@ from crm_deals.adapters.repository import DealRepository
 from crm_deals.domain.deals import new_deal
 from crm_deals.domain.links import Link
 from crm_deals.service_layer.contact_events import handle_events
+from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
 
 from .contact_events import contact_event
 
@@ -45,7 +46,7 @@ def add_deal(engine: sa.Engine, *links: Link) -> str:
 
 def handle(engine: sa.Engine, *events: Any) -> None:
     with engine.begin() as connection:
-        handle_events(connection, list(events))
+        handle_events(DealsUnitOfWork(connection=connection), list(events))
 
 
 def links_of(engine: sa.Engine, deal_id: str) -> list[dict[str, Any]]:

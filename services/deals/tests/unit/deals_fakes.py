@@ -1,0 +1,74 @@
+"""In-memory repositories of the deals service, for use-case tests on the fake unit of work."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from crm_shared.envelope import Actor
+from crm_shared.testing.fakes import FakeUnitOfWork, InMemoryRepository
+from crm_shared.visibility import Seer, visible_owners
+
+from crm_deals.domain.deal_query import DealQuery
+from crm_deals.domain.deals import Deal
+from crm_deals.domain.known_contacts import KnownContact, supersedes
+from crm_deals.domain.processes import Process, new_process
+
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
+
+
+class InMemoryDeals(InMemoryRepository[Deal]):
+    def linking(self, contact_id: str) -> list[Deal]:
+        return [deal for deal in self.items.values() if contact_id in {link.id for link in deal.links}]
+
+    def list(self, query: DealQuery | None = None) -> list[Deal]:  # type: ignore[override]
+        owners = visible_owners(query.viewer) if query else None
+        return [deal for deal in self.items.values() if owners is None or deal.owner_id in owners]
+
+
+class InMemoryProcesses(InMemoryRepository[Process]):
+    def default(self) -> Process | None:
+        return next((process for process in self.items.values() if process.is_default), None)
+
+
+class InMemorySources:
+    def __init__(self, names: Iterable[str] = ("Website", "Referral")) -> None:
+        self._names = set(names)
+
+    def names(self) -> set[str]:
+        return set(self._names)
+
+
+class InMemoryContactCopies:
+    def __init__(self, *known: KnownContact) -> None:
+        self.items = {contact.id: contact for contact in known}
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, KnownContact]:
+        return {i: self.items[i] for i in ids if i in self.items}
+
+    def add_pending(self, contact_id: str, kind: str, now: datetime) -> None:
+        self.items.setdefault(contact_id, KnownContact(contact_id, kind, None, pending=True))
+
+    def apply(self, contact: KnownContact, now: datetime) -> bool:
+        if not supersedes(contact, self.items.get(contact.id)):
+            return False
+        self.items[contact.id] = contact
+        return True
+
+    def mark_gone(self, contact_id: str, kind: str, now: datetime) -> None:
+        current = self.items.get(contact_id) or KnownContact(contact_id, kind, None)
+        self.items[contact_id] = KnownContact(current.id, current.kind, current.name, current.valid, False, True,
+                                              current.sequence)
+
+
+def sales_process() -> Process:
+    return new_process({"name": "Sales", "stages": ["Lead", "Offer", "Contract"]}, id="p-1", actor_id="u",
+                       now=NOW, is_default=True)
+
+
+def deals_uow(*known: KnownContact, caller: Seer | None = None, deals: Iterable[Deal] = ()) -> Any:
+    caller = caller or Seer("u-1", name="Eva")
+    return FakeUnitOfWork(
+        actor=Actor(caller.id, caller.name), viewer=caller, deals=InMemoryDeals(deals),
+        processes=InMemoryProcesses([sales_process()]), sources=InMemorySources(),
+        contacts=InMemoryContactCopies(*known),
+    )

@@ -1,0 +1,100 @@
+"""A fake unit of work and in-memory repositories, for use-case tests without I/O.
+
+    uow = FakeUnitOfWork(deals=InMemoryDeals(), actor=Actor("u-1", "Eva"), viewer=Seer("u-1"))
+    create_deal(uow, {...})
+    assert [e.operation for e in uow.events] == ["created"]
+
+The fake keeps the contract of `crm_shared.unit_of_work.UnitOfWork`: events emitted in a
+`with` block count only once `commit()` ran (`uow.events`); leaving the block without a
+commit drops them (`uow.rolled_back` counts it). In-memory repositories keep what they are
+given and do not roll back: a use case that writes must still commit, which the test checks.
+"""
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Generic, Iterable, Protocol, TypeVar
+
+from crm_shared.envelope import SYSTEM, Actor, CloudEvent
+from crm_shared.events import ObjectChanged
+from crm_shared.visibility import SYSTEM_VIEWER, Viewer
+
+
+class Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=Identified)
+U = TypeVar("U", bound="FakeUnitOfWork")
+
+
+class FakeUnitOfWork:
+    """A unit of work over in-memory repositories (given by name as keywords)."""
+
+    def __init__(self, *, actor: Actor = SYSTEM, viewer: Viewer = SYSTEM_VIEWER,
+                 correlation_id: str = "correlation", **repositories: Any) -> None:
+        self.actor = actor
+        self.viewer = viewer
+        self.correlation_id = correlation_id
+        self.events: list[ObjectChanged] = []
+        self.commits = 0
+        self.rolled_back = 0
+        self.read_only = False
+        self._pending: list[ObjectChanged] = []
+        for name, repository in repositories.items():
+            setattr(self, name, repository)
+
+    def reading(self: U) -> U:
+        self.read_only = True
+        return self
+
+    def caused_by(self: U, event: CloudEvent) -> U:
+        self.correlation_id = event.correlationid or event.id
+        return self
+
+    def __enter__(self: U) -> U:
+        self._pending = []
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._pending:
+            self.rolled_back += 1
+        self._pending = []
+        self.read_only = False
+
+    def emit(self, event: ObjectChanged) -> None:
+        self._pending.append(event)
+
+    def commit(self) -> None:
+        self.events.extend(self._pending)
+        self._pending = []
+        self.commits += 1
+
+    def __call__(self: U, **_: Any) -> U:
+        """Serve as its own factory (`uows()` in use cases that open several transactions)."""
+        return self
+
+
+class InMemoryRepository(Generic[T]):
+    """Records by id; services' fakes subclass it with their repository's other queries."""
+
+    def __init__(self, items: Iterable[T] = ()) -> None:
+        self.items: dict[str, T] = {item.id: item for item in items}
+
+    def get(self, item_id: str, *, for_update: bool = False) -> T | None:
+        return self.items.get(item_id)
+
+    def add(self, item: T) -> None:
+        assert item.id not in self.items, f"{item.id} is stored already"
+        self.items[item.id] = item
+
+    def save(self, item: T, *_previous: Any) -> None:
+        assert item.id in self.items, f"{item.id} is not stored"
+        self.items[item.id] = item
+
+    def remove(self, item: T) -> None:
+        del self.items[item.id]
+
+    def list(self) -> list[T]:
+        return list(self.items.values())
