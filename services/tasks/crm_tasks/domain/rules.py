@@ -1,18 +1,16 @@
-"""The errors every rule of the tasks domain raises: which fields are wrong, or which state forbids it."""
+"""The errors every rule of the tasks domain raises: the kit's refusals (422 naming the fields, 409)."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
+
+from crm_shared.rules import RuleBroken, StateConflict
 
 
-class TaskRuleBroken(ValueError):
+class TaskRuleBroken(RuleBroken):
     """A change that would leave a task, type, status, template, space or share invalid; `errors` names the fields."""
 
-    def __init__(self, errors: Mapping[str, list[str]]) -> None:
-        super().__init__("; ".join(f"{name}: {', '.join(msgs)}" for name, msgs in errors.items()))
-        self.errors = dict(errors)
 
-
-class TaskStateConflict(Exception):
+class TaskStateConflict(StateConflict):
     """An action the current state does not allow: completing a done task, reopening an open one."""
 
 

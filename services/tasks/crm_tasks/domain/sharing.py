@@ -3,7 +3,8 @@
 The order of the rules, first match wins:
 1. the task's author, responsible user and members have full access;
 2. a private task is invisible to everyone else, managers, admins and shares included;
-3. admins, and the manager of the responsible user (whose `team` lists them), have full access;
+3. whoever sees the responsible user's records (`crm_shared.visibility`: admins, and the manager
+   whose `team` lists them) has full access;
 4. otherwise the responsible user's share with the viewer decides: its level for the task's
    type when it sets one, else its general level; no share is `none`.
 `none` is answered as missing; `free_busy` shows only the time slot (`free_busy_view`).
@@ -11,21 +12,15 @@ The order of the rules, first match wins:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Collection, Mapping, Protocol
+from typing import Any, Collection, Mapping
+
+from crm_shared.visibility import Viewer, can_see as sees_records_of
 
 from crm_tasks.domain.rules import broken
 from crm_tasks.domain.tasks import Task
 
 NONE, FREE_BUSY, READ, FULL = "none", "free_busy", "read", "full"
 LEVELS = (NONE, FREE_BUSY, READ, FULL)
-
-
-class Viewer(Protocol):
-    """The caller as access needs it (crm_shared.auth.Principal fits)."""
-
-    id: str
-    role: str
-    team: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -70,7 +65,7 @@ def access(viewer: Viewer, task: Task, shares: Mapping[str, Share]) -> str:
         return FULL
     if task.private:
         return NONE
-    if viewer.role == "admin" or (viewer.role == "manager" and task.responsible_id in viewer.team):
+    if sees_records_of(viewer, task.responsible_id):
         return FULL
     share = shares.get(task.responsible_id)
     return share.level_for(task.type_id) if share is not None and share.grantee_id == viewer.id else NONE
