@@ -5,7 +5,41 @@ object's sequence (its version), and a copy remembers the sequence it was built 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 def is_newer(sequence: int, applied: int | None) -> bool:
     """Tell whether an event of this sequence is newer than the copy's (None: no copy yet)."""
     return applied is None or sequence > applied
+
+
+@dataclass(frozen=True)
+class KnownRecord:
+    """What a service knows of another service's record it links: kind, name, owner, state.
+
+    `pending`: linked before its first event arrived; `gone`: deleted or merged into another.
+    """
+
+    id: str
+    kind: str
+    name: str | None
+    owner_id: str | None = None
+    valid: bool = True
+    pending: bool = False
+    gone: bool = False
+    sequence: int = 0
+
+
+def supersedes(incoming: KnownRecord, current: KnownRecord | None) -> bool:
+    """Tell whether a record event's state replaces the copy's.
+
+    A record gone for good stays gone; a pending copy takes any state; a deletion keeps the
+    version of the record's last change, so it wins a tie.
+    """
+    if current is None:
+        return True
+    if current.gone:
+        return False
+    if current.pending or incoming.gone or incoming.sequence <= 0:
+        return True
+    return is_newer(incoming.sequence, current.sequence)

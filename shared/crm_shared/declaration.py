@@ -67,6 +67,8 @@ class ServiceDeclaration:
     - `relay`: an outbox relay, `python -m crm_shared.relay_main <name>`
     - `queue`: a consumer of this queue and bindings, `python -m <module> consume`
     - `routes`: the first path segments after `/api/v1/` the gateway sends to this service
+    - `public_routes`: those of `routes` the gateway passes on without a token (the service
+      itself decides who may read them, e.g. a secret URL)
     """
 
     name: str
@@ -76,6 +78,7 @@ class ServiceDeclaration:
     relay: bool = False
     queue: ConsumerQueue | None = None
     routes: tuple[str, ...] = ()
+    public_routes: tuple[str, ...] = ()
     module: str = ""
 
     @property

@@ -75,11 +75,13 @@ def create_app(
     verifier: auth.TokenVerifier | None = None,
     engine: Engine | None = None,
     read_only: bool = False,
+    public_paths: Iterable[str] = (),
 ) -> Flask:
     """Build a service's app: engine, verifier, readiness, routes, and its context (stored once).
 
     `context(settings=…, engine=…, uow_factory=…)` builds the context; `unit_of_work` is the
-    service's unit-of-work class (None for a service that only reads).
+    service's unit-of-work class (None for a service that only reads). `public_paths` are path
+    prefixes served without a token (the views decide who may read them).
     """
     engine = engine or db.create_engine(settings.database_url, read_only=read_only)
     verifier = verifier or verifier_from_settings(settings)
@@ -88,7 +90,8 @@ def create_app(
         with engine.connect() as connection:
             connection.execute(sa.text("SELECT 1"))
 
-    app, _api = create_service_app(settings, title=title, blueprints=blueprints, verifier=verifier, readiness=ready)
+    app, _api = create_service_app(settings, title=title, blueprints=blueprints, verifier=verifier, readiness=ready,
+                                    public_paths=public_paths)
     uow_factory = factory_of(unit_of_work, engine) if unit_of_work is not None else _no_writes
     app.extensions[EXTENSION] = context(settings=settings, engine=engine, uow_factory=uow_factory)
     return app

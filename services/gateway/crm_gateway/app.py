@@ -18,7 +18,7 @@ from crm_gateway.identity.sessions import IdentitySessionCheck
 from crm_gateway.identity.unit_of_work import unit_of_work_factory
 from crm_gateway.keys import load_signing_key
 from crm_gateway.proxy import Proxy
-from crm_gateway.routes import RouteTable
+from crm_gateway.routes import PUBLIC_PREFIXES, RouteTable
 from crm_gateway.tokens import TokenIssuer, own_verifier
 
 SERVICE = "gateway"
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, *, passwords: Passwords | None 
 
     app, _api = create_service_app(
         settings, title="CRM gateway", blueprints=api.blueprints(), verifier=verifier,
-        readiness=ready, public_paths=PUBLIC_PATHS,
+        readiness=ready, public_paths=(*PUBLIC_PATHS, *PUBLIC_PREFIXES),
     )
     dependencies = Dependencies(
         uow=uow, passwords=passwords or Passwords(), issuer=issuer, verifier=verifier

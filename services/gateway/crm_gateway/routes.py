@@ -11,10 +11,6 @@ API_PREFIX = "/api/v1/"
 #: Prefixes the contract gives to services whose packages are not installed yet (their
 #: declarations take them over once installed; see crm_shared.declaration).
 ANNOUNCED: Mapping[str, str] = {
-    "tasks": "tasks",
-    "task-types": "tasks",
-    "task-statuses": "tasks",
-    "task-templates": "tasks",
     "counters": "counters",
     "interactions": "interactions",
     "interaction-templates": "interactions",
@@ -29,8 +25,15 @@ def declared_owners(services: Iterable[ServiceDeclaration]) -> dict[str, str]:
     return owners
 
 
+def declared_public_prefixes(services: Iterable[ServiceDeclaration]) -> tuple[str, ...]:
+    """Return the /api/v1 path prefixes the services declare readable without a token."""
+    return tuple(f"{API_PREFIX}{segment}/" for service in services for segment in service.public_routes)
+
+
 #: The first path segment after /api/v1/ and the service that owns it.
 OWNERS: Mapping[str, str] = declared_owners(installed())
+#: Paths the gateway passes on without a token: the owning service checks them itself.
+PUBLIC_PREFIXES: tuple[str, ...] = declared_public_prefixes(installed())
 
 
 def owner_of(path: str) -> str | None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Callable, Collection, Mapping
 
-from crm_shared.changes import Change, created, diff
+from crm_shared.changes import Change, created, deleted, diff
 
 from crm_tasks.domain.rules import broken, text, whole_number
 
@@ -52,6 +52,9 @@ class TaskType:
 
     def creation_changes(self) -> list[Change]:
         return created(self.values(), self.editable)
+
+    def deletion_changes(self) -> list[Change]:
+        return deleted(self.values(), self.editable)
 
     def updated(self, patch: Mapping[str, Any], *, known_type_ids: Collection[str]) -> tuple["TaskType", list[Change]]:
         """Return the type renamed or with another rule, and what really changed."""

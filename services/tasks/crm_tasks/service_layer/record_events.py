@@ -1,0 +1,133 @@
+"""Keeping the copies of persons, companies, deals and user names from their events; moving or
+removing tasks' links with them; applying a process's post-sale template when a deal closes (TSK-6).
+
+Each event is a use case of its own with the consumer's unit of work: the tasks it relinks or
+creates emit their events, correlated with the event that caused them, into the outbox of the
+consumer's transaction (the one holding the inbox rows), as the system actor.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from crm_shared.copies import KnownRecord
+from crm_shared.envelope import SYSTEM, CloudEvent, InvalidEvent
+from crm_shared.links import Link
+from crm_shared.types import utcnow
+
+from crm_tasks.domain.events import UPDATED, task_changed
+from crm_tasks.service_layer.catalog import catalog_of
+from crm_tasks.service_layer.templates import apply_in
+from crm_tasks.service_layer.unit_of_work import TasksUnitOfWork
+
+CONTACTS = ("person", "company")
+DEAL = "deal"
+CLOSED = ("won", "lost")
+
+
+def handle_events(uow: TasksUnitOfWork, events: Sequence[CloudEvent]) -> None:
+    """Apply record and user events with the consumer's unit of work; InvalidEvent for a wrong shape."""
+    for event in events:
+        kind, _, operation = event.type.removeprefix("crm.").partition(".")
+        if kind in (*CONTACTS, DEAL, "user"):
+            with uow.caused_by(event):
+                if kind == "user":
+                    _user(uow, event)
+                else:
+                    _record(uow, event, kind, operation)
+                uow.commit()
+
+
+def _user(uow: TasksUnitOfWork, event: CloudEvent) -> None:
+    state = _state(event.data)
+    user_id, name = state.get("id") or event.data.get("object_id"), state.get("name") or event.data.get("object_name")
+    if isinstance(user_id, str) and isinstance(name, str) and name:
+        uow.users.remember(user_id, name, max(event.sequence, 1))
+
+
+def _record(uow: TasksUnitOfWork, event: CloudEvent, kind: str, operation: str) -> None:
+    record = _known(event, kind, gone=operation == "deleted")
+    fresh = uow.records.apply(record, utcnow())
+    if operation == "deleted" and fresh:
+        _relink(uow, record.id, _survivor(uow, event.data, kind))
+    if operation == "merged":
+        for source_id in _merged_from(event.data):
+            _relink(uow, source_id, Link(kind, record.id, record.name))
+            uow.records.mark_gone(source_id, kind, utcnow())
+    if kind == DEAL and _closed_as(event, operation):
+        _post_sale(uow, event, record, _closed_as(event, operation))
+
+
+def _known(event: CloudEvent, kind: str, *, gone: bool) -> KnownRecord:
+    data = event.data
+    state = _state(data)
+    record_id = data.get("object_id") or state.get("id") or event.subject
+    if not isinstance(record_id, str) or not record_id:
+        raise InvalidEvent("the event names no record id")
+    name = state.get("name") or data.get("object_name")
+    owner = state.get("owner_id")
+    return KnownRecord(id=record_id, kind=kind, name=str(name) if name else None,
+                       owner_id=str(owner) if owner else None, valid=state.get("valid") is not False, gone=gone,
+                       sequence=event.sequence)
+
+
+def _state(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    state = data.get("state")
+    return state if isinstance(state, Mapping) else {}
+
+
+def _survivor(uow: TasksUnitOfWork, data: Mapping[str, Any], kind: str) -> Link | None:
+    """Return the link to the record a deleted one was merged into (`merged_into`), if any."""
+    target_id = data.get("merged_into")
+    if not isinstance(target_id, str) or not target_id:
+        return None
+    known = uow.records.get_many([target_id]).get(target_id)
+    if known is None:
+        uow.records.add_pending(target_id, kind, utcnow())
+    return Link(kind, target_id, known.name if known else None)
+
+
+def _merged_from(data: Mapping[str, Any]) -> list[str]:
+    sources = data.get("merged_from")
+    if sources is None:
+        sources = _state(data).get("merged_from")
+    if isinstance(sources, str):
+        sources = [sources]
+    if not isinstance(sources, list) or not all(isinstance(item, str) for item in sources):
+        raise InvalidEvent("a merge event must name the merged ids in data.merged_from")
+    return sources
+
+
+def _relink(uow: TasksUnitOfWork, record_id: str, target: Link | None) -> None:
+    """Replace (or drop) the link to `record_id` on every task, each an audited system change."""
+    now = utcnow()
+    catalog = catalog_of(uow)
+    for task in uow.tasks.linking(record_id):
+        links = [target if link.id == record_id and target else link for link in task.links
+                 if link.id != record_id or target]
+        changed, changes = task.with_links(links, catalog=catalog, actor_id=SYSTEM.id, now=now)
+        if changes:
+            uow.tasks.save(changed)
+            uow.emit(task_changed(changed, UPDATED, changes))
+
+
+def _closed_as(event: CloudEvent, operation: str) -> str | None:
+    """Return `won` / `lost` when this event closes the deal (its own type, or a status change)."""
+    if operation in CLOSED:
+        return operation
+    for change in event.data.get("changes") or ():
+        if isinstance(change, Mapping) and change.get("field") == "status" and change.get("after") in CLOSED:
+            return str(change["after"])
+    return None
+
+
+def _post_sale(uow: TasksUnitOfWork, event: CloudEvent, deal: KnownRecord, outcome: str) -> None:
+    """Apply the template the deal's process names for this outcome, once per close (deal, sequence)."""
+    state = _state(event.data)
+    template_id = state.get(f"{outcome}_task_template_id")
+    if not isinstance(template_id, str) or not template_id:
+        return
+    template = uow.templates.get(template_id)
+    if template is None or not uow.post_sale.claim(deal.id, event.sequence, template_id, utcnow()):
+        return
+    apply_in(uow, template, {"type": DEAL, "id": deal.id, "name": deal.name}, None,
+             responsible_id=deal.owner_id or SYSTEM.id)
