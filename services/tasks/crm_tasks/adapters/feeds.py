@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from crm_shared.upsert import insert_missing, upsert
+from crm_shared.upsert import insert, upsert
 
 from crm_tasks.adapters.tables import post_sale_runs, task_feeds
 
@@ -35,6 +35,6 @@ class PostSaleRuns:
 
     def claim(self, deal_id: str, sequence: int, template_id: str, now: datetime) -> bool:
         """Record this close; return False when it was recorded before (the template is applied already)."""
-        result = insert_missing(self.connection, post_sale_runs, {
-            "deal_id": deal_id, "sequence": sequence, "template_id": template_id, "applied_at": now})
-        return result.rowcount == 1
+        statement = insert(self.connection, post_sale_runs).values(
+            deal_id=deal_id, sequence=sequence, template_id=template_id, applied_at=now).on_conflict_do_nothing().returning(post_sale_runs.c.deal_id)
+        return self.connection.execute(statement).first() is not None

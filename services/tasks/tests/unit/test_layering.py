@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from crm_shared.testing.layers import layering_violations
+
 PACKAGE = Path(__file__).resolve().parents[2] / "crm_tasks"
 FORBIDDEN = ("flask", "flask_smorest", "sqlalchemy", "alembic", "kombu", "marshmallow", "webargs", "psycopg")
 
@@ -27,7 +29,11 @@ def test_the_module_imports_no_framework_database_bus_or_schema_library(path: Pa
 
 
 def test_crm_shared_modules_the_domain_uses_are_framework_free_too() -> None:
-    used = {"changes", "events"}
+    used = {"changes", "events", "links", "rules", "visibility", "envelope"}
     shared = Path(__import__("crm_shared").__file__).parent
     for name in used:
         assert not imported_roots(shared / f"{name}.py") & set(FORBIDDEN), name
+
+
+def test_the_kit_s_layering_rule_holds_the_domain_pure_and_the_api_free_of_adapters() -> None:
+    assert layering_violations("crm_tasks") == []
