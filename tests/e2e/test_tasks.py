@@ -1,0 +1,206 @@
+"""Through the gateway: task types and suggestions, templates, sharing and privacy as a second user sees
+them, links moved by a merge and blocking a delete, the audit of each change, the calendar feed, bad input."""
+from __future__ import annotations
+
+import itertools
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+import icalendar
+import pytest
+import requests
+
+from crm_suite.testing import Client, RunningSuite, wait_for
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "a-long-enough-password"
+_numbers = itertools.count()
+
+
+def created(client: Client, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = client.post(path, json=body)
+    assert response.status_code in (200, 201), (path, response.text)
+    return response.json()
+
+
+def user(suite: RunningSuite, role: str = "user") -> tuple[Client, dict[str, Any]]:
+    """Create a user through the admin and return them logged in."""
+    username = f"tasks{time.monotonic_ns()}{next(_numbers)}"
+    body = created(suite.client(), "/users", {"username": username, "password": PASSWORD, "name": f"User {username}",
+                                              "email": f"{username}@example.cz", "role": role})
+    return suite.client(username, PASSWORD), body
+
+
+def type_id(client: Client, name: str) -> str:
+    return next(t["id"] for t in client.get("/task-types").json()["items"] if t["name"] == name)
+
+
+def entries_of(client: Client, object_id: str, count: int) -> list[dict[str, Any]]:
+    found = wait_for(lambda: (items := client.audit_entries(object_id=object_id)) and len(items) >= count and items,
+                     timeout=30)
+    return list(reversed(found))  # type: ignore[arg-type]
+
+
+def known_link(client: Client, task_id: str) -> dict[str, Any]:
+    """Wait until the tasks service has heard of the linked record (its event arrived)."""
+    return wait_for(lambda: (task := client.get(f"/tasks/{task_id}").json())["links"]
+                    and all(link["name"] for link in task["links"]) and task, timeout=30)  # type: ignore[return-value]
+
+
+def test_a_type_s_rule_suggests_the_next_task_due_at_completion_plus_the_delay(suite: RunningSuite) -> None:
+    admin = suite.client()
+    rule_type = created(admin, "/task-types", {"name": f"Offer {time.monotonic_ns()}", "suggest_next": None})
+    call = type_id(admin, "Call")
+    admin.patch(f"/task-types/{rule_type['id']}",
+                json={"suggest_next": {"type_id": call, "title": "Follow up", "delay_minutes": 90}}).raise_for_status()
+    task = created(admin, "/tasks", {"title": "Send the offer", "type_id": rule_type["id"]})
+    done = admin.post(f"/tasks/{task['id']}/complete", json={}).json()
+    done_at = datetime.fromisoformat(done["task"]["done_at"])
+    assert done["suggestion"]["type_id"] == call
+    assert datetime.fromisoformat(done["suggestion"]["due"]) == done_at + timedelta(minutes=90)
+    next_task = created(admin, f"/tasks/{task['id']}/suggestion", {})
+    assert (next_task["title"], next_task["type_id"]) == ("Follow up", call)
+    assert datetime.fromisoformat(next_task["due"]) == done_at + timedelta(minutes=90)
+    assert admin.delete(f"/task-types/{rule_type['id']}").status_code == 409
+
+
+def test_a_template_applied_to_a_company_creates_its_tasks_with_the_right_due_dates(suite: RunningSuite) -> None:
+    admin = suite.client()
+    acme = created(admin, "/companies", {"name": "Acme s.r.o."})
+    template = created(admin, "/task-templates", {"name": "New customer", "items": [
+        {"title": "Welcome", "type_id": type_id(admin, "Email"), "delay_days": 1},
+        {"title": "Visit", "type_id": type_id(admin, "Meeting"), "delay_days": 7}]})
+    items = created(admin, f"/task-templates/{template['id']}/apply",
+                    {"target": {"type": "company", "id": acme["id"]}, "base_date": "2027-03-25"})["items"]
+    assert [(t["title"], t["due"]) for t in items] == [
+        ("Welcome", "2027-03-26T17:00:00+01:00"), ("Visit", "2027-04-01T17:00:00+02:00")]
+    assert known_link(admin, items[0]["id"])["links"] == [{"type": "company", "id": acme["id"], "name": "Acme s.r.o."}]
+
+
+def test_every_sharing_level_and_the_private_rule_as_a_second_user_sees_them(suite: RunningSuite) -> None:
+    ann, _ = user(suite)
+    cid, cid_user = user(suite)
+    call = type_id(ann, "Call")
+    slot = created(ann, "/tasks", {"title": "Dentist", "type_id": type_id(ann, "Meeting"),
+                                   "start": "2027-01-05T09:00:00+01:00", "end": "2027-01-05T10:00:00+01:00"})
+    private = created(ann, "/tasks", {"title": "Secret", "type_id": call, "private": True})
+    path = f"/tasks/{slot['id']}"
+
+    def share(level: str, **per_type: str) -> None:
+        ann.request("PUT", f"/task-sharing/{cid_user['id']}", json={"level": level, "per_type": per_type}
+                    ).raise_for_status()
+
+    assert cid.get(path).status_code == 404
+    assert cid.get("/tasks").json()["items"] == []
+    share("free_busy")
+    assert cid.get(path).json() == {"id": slot["id"], "start": slot["start"], "end": slot["end"], "due": None,
+                                    "busy": True}
+    share("read")
+    assert cid.get(path).json()["title"] == "Dentist"
+    assert cid.patch(path, json={"title": "x"}).status_code == 403
+    share("full")
+    assert cid.patch(path, json={"title": "Dentist (moved)"}).json()["title"] == "Dentist (moved)"
+    assert cid.post(f"{path}/comments", json={"text": "Moved it"}).status_code == 201
+    assert cid.get(f"/tasks/{private['id']}").status_code == 404
+    assert [t["id"] for t in cid.get("/tasks").json()["items"]] == [slot["id"]]
+    share("none", **{type_id(ann, "Meeting"): "read"})
+    assert cid.get(path).json()["access"] == "read"
+    assert suite.client().get(f"/tasks/{private['id']}").status_code == 404  # not even the admin
+    assert ann.get("/task-sharing").json()["items"][0]["user_id"] == cid_user["id"]
+
+
+def test_a_merge_moves_a_task_link_and_a_linked_person_cannot_be_deleted(suite: RunningSuite) -> None:
+    admin = suite.client()
+    source = created(admin, "/persons", {"first_name": "Jana", "last_name": "Dvojnice"})
+    target = created(admin, "/persons", {"first_name": "Jana", "last_name": "Nováková"})
+    task = created(admin, "/tasks", {"title": "Call Jana", "type_id": type_id(admin, "Call"),
+                                     "links": [{"type": "person", "id": source["id"]}]})
+    known_link(admin, task["id"])
+    wait_for(lambda: task["id"] in [link["id"] for link in admin.get(f"/persons/{source['id']}/links").json()["items"]],
+             timeout=30)
+    blocked = admin.delete(f"/persons/{source['id']}")
+    assert blocked.status_code == 409, blocked.text
+    assert task["id"] in [link["id"] for link in blocked.json()["links"]]
+    merged = admin.post(f"/persons/{target['id']}/merge", json={"source_id": source["id"]})
+    assert merged.status_code == 200, merged.text
+    moved = wait_for(lambda: (t := admin.get(f"/tasks/{task['id']}").json())["links"][0]["id"] == target["id"] and t,
+                     timeout=30)
+    assert moved["links"] == [{"type": "person", "id": target["id"], "name": "Jana Nováková"}]  # type: ignore[index]
+    entries = entries_of(admin, task["id"], 2)
+    assert entries[-1]["user"]["id"] == "system"
+
+
+def test_the_audit_log_shows_each_change_of_a_task_with_exact_before_and_after(suite: RunningSuite) -> None:
+    admin = suite.client()
+    bob_client, bob = user(suite)
+    created(bob_client, "/tasks", {"title": "Bob's own", "type_id": type_id(bob_client, "Email")})  # his name is known
+    task = created(admin, "/tasks", {"title": "Offer", "type_id": type_id(admin, "Email"),
+                                     "due": "2027-02-01T12:00:00+01:00"})
+    path = f"/tasks/{task['id']}"
+    steps = [
+        {"title": "Offer v2"}, {"type_id": type_id(admin, "Call")},
+        {"start": "2027-02-02T09:00:00+01:00", "end": "2027-02-02T10:00:00+01:00"},
+        {"responsible_id": bob["id"]}, {"member_ids": [bob["id"]]}, {"reminders": [30]},
+        {"rrule": "FREQ=MONTHLY;BYMONTHDAY=2"}, {"private": True}, {"priority": "high"},
+    ]
+    for body in steps:
+        response = admin.patch(path, json=body)
+        assert response.status_code == 200, (body, response.text)
+    admin.post(f"{path}/complete", json={}).raise_for_status()
+    entries = entries_of(admin, task["id"], 11)
+    assert [e["operation"] for e in entries] == ["created"] + ["updated"] * 9 + ["completed"]
+    changes = [[(c["field"], c["before"], c["after"]) for c in e["changes"]] for e in entries[1:]]
+    assert changes == [
+        [("title", "Offer", "Offer v2")], [("type", "Email", "Call")],
+        [("start", None, "2027-02-02T09:00:00+01:00"), ("end", None, "2027-02-02T10:00:00+01:00"),
+         ("due", "2027-02-01T12:00:00+01:00", None)],
+        [("responsible", entries[0]["user"]["name"], bob["name"])],
+        [("members", [], [bob["name"]])], [("reminders", [], [30])],
+        [("rrule", None, "FREQ=MONTHLY;BYMONTHDAY=2")], [("private", False, True)], [("priority", "normal", "high")],
+        [("done", False, True)],
+    ]
+
+
+def test_the_calendar_feed_holds_only_the_user_s_tasks_and_needs_no_token(suite: RunningSuite) -> None:
+    ann, _ = user(suite)
+    cid, _ = user(suite)
+    created(ann, "/tasks", {"title": "Ann's deadline", "type_id": type_id(ann, "Email"),
+                            "due": "2027-01-10T12:00:00+01:00"})
+    created(ann, "/tasks", {"title": "Ann's meeting", "type_id": type_id(ann, "Meeting"),
+                            "start": "2027-01-11T09:00:00+01:00", "end": "2027-01-11T10:00:00+01:00"})
+    created(cid, "/tasks", {"title": "Cid's task", "type_id": type_id(cid, "Email")})
+    feed = created(ann, "/tasks/feed", {})
+    url = f"{suite.gateway}{feed['path']}"
+    calendar = icalendar.Calendar.from_ical(requests.get(url, timeout=10).content)
+    titles = sorted(str(c["SUMMARY"]) for c in calendar.walk() if c.name in ("VEVENT", "VTODO"))
+    assert titles == ["Ann's deadline", "Ann's meeting"]
+    created(ann, "/tasks/feed", {})
+    assert requests.get(url, timeout=10).status_code == 404
+
+
+def test_bad_input_is_a_422_naming_the_field_and_leaves_no_task_and_no_event(suite: RunningSuite) -> None:
+    admin = suite.client()
+    cid, cid_user = user(suite)
+    email = type_id(cid, "Email")
+    hidden = created(admin, "/persons", {"first_name": "Hidden", "last_name": "Person"})
+    known_link(admin, created(admin, "/tasks", {"title": "Admin's", "type_id": email,
+                                                "links": [{"type": "person", "id": hidden["id"]}]})["id"])
+    cases = {
+        "type_id": {"title": "x", "type_id": "99999999-9999-4999-8999-999999999999"},
+        "end": {"title": "x", "type_id": email, "start": "2027-01-05T10:00:00+01:00",
+                "end": "2027-01-05T09:00:00+01:00"},
+        "rrule": {"title": "x", "type_id": email, "due": "2027-01-05T10:00:00+01:00", "rrule": "FREQ=NEVER"},
+        "links.0.id": {"title": "x", "type_id": email, "links": [{"type": "person", "id": hidden["id"]}]},
+        "colour": {"title": "x", "type_id": email, "colour": "red"},
+    }
+    for field, body in cases.items():
+        response = cid.post("/tasks", json=body)
+        assert response.status_code == 422, (field, response.text)
+        assert field in response.json()["errors"], (field, response.json())
+    good = created(cid, "/tasks", {"title": "The one good task", "type_id": email})
+    entries_of(admin, good["id"], 1)
+    assert [t["id"] for t in cid.get("/tasks").json()["items"]] == [good["id"]]
+    assert [e["object_id"] for e in admin.audit_entries(user_id=cid_user["id"], object_type="task")] == [good["id"]]
+
+
