@@ -105,3 +105,26 @@ def test_the_gateway_routes_the_prefixes_a_service_declares() -> None:
 
     owners = declared_owners([ServiceDeclaration("notes", 8090, routes=("notes", "note-types"))])
     assert owners["notes"] == "notes" and owners["note-types"] == "notes"
+
+
+def test_a_copy_of_a_linked_record_takes_newer_states_and_stays_gone_once_gone() -> None:
+    from crm_shared.copies import KnownRecord, supersedes
+
+    current = KnownRecord("r", "person", "Jana", owner_id="u", sequence=3)
+    assert supersedes(KnownRecord("r", "person", "Jana N.", sequence=4), current)
+    assert not supersedes(KnownRecord("r", "person", "Old", sequence=2), current)
+    assert supersedes(KnownRecord("r", "person", None, gone=True, sequence=3), current)
+    assert not supersedes(KnownRecord("r", "person", "Back", sequence=9), KnownRecord("r", "person", None, gone=True))
+    assert supersedes(KnownRecord("r", "person", "Known", sequence=1), KnownRecord("r", "person", None, pending=True))
+    assert supersedes(current, None)
+
+
+def test_link_changes_list_each_removed_then_each_added_link() -> None:
+    from crm_shared.links import Link, link_changes, unique_links
+
+    jana, acme, deal = Link("person", "1", "Jana"), Link("company", "2", "Acme"), Link("deal", "3", "D")
+    assert [c.as_dict() for c in link_changes([jana, acme], [acme, deal])] == [
+        {"field": "links", "before": jana.as_dict(), "after": None},
+        {"field": "links", "before": None, "after": deal.as_dict()},
+    ]
+    assert unique_links([jana, acme, Link("person", "1", "Jana N.")]) == [Link("person", "1", "Jana N."), acme]

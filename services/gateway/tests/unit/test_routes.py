@@ -1,7 +1,9 @@
 """The route table, without Flask."""
 import pytest
 
-from crm_gateway.routes import OWNERS, RouteTable, owner_of
+from crm_shared.declaration import ServiceDeclaration
+
+from crm_gateway.routes import OWNERS, PUBLIC_PREFIXES, RouteTable, declared_public_prefixes, owner_of
 
 
 @pytest.mark.parametrize(
@@ -20,6 +22,9 @@ from crm_gateway.routes import OWNERS, RouteTable, owner_of
         ("/api/v1/task-types", "tasks"),
         ("/api/v1/task-statuses", "tasks"),
         ("/api/v1/task-templates/3/apply", "tasks"),
+        ("/api/v1/task-sharing/7", "tasks"),
+        ("/api/v1/task-feed/secret.ics", "tasks"),
+        ("/api/v1/spaces", "tasks"),
         ("/api/v1/counters/me", "counters"),
         ("/api/v1/interactions", "interactions"),
         ("/api/v1/interaction-templates", "interactions"),
@@ -42,3 +47,10 @@ def test_base_urls_come_from_the_environment_or_the_local_defaults() -> None:
     assert routes.resolve("/api/v1/persons") == ("contacts", "http://127.0.0.1:8081")
     assert routes.resolve("/api/v1/tasks") == ("tasks", "http://127.0.0.1:8083")
     assert set(routes.base_urls) == set(OWNERS.values())
+
+
+def test_a_declared_public_route_is_passed_on_without_a_token_and_no_other_is() -> None:
+    declared = [ServiceDeclaration(name="a", port=1, routes=("x", "feed"), public_routes=("feed",)),
+                ServiceDeclaration(name="b", port=2, routes=("y",))]
+    assert declared_public_prefixes(declared) == ("/api/v1/feed/",)
+    assert PUBLIC_PREFIXES == ("/api/v1/task-feed/",)
