@@ -56,15 +56,15 @@ def _measure_bus(run: Run, workspace: Workspace, args: argparse.Namespace) -> No
 
 
 def _measure_suite(run: Run, workspace: Workspace, args: argparse.Namespace, load: LoadSettings) -> None:
-    """Lines 1 to 3 (and 1b, the deal write), on the whole suite started as separate processes."""
+    """Lines 1 to 3 (and 1b, 1c: the deal and task writes), on the whole suite started as separate processes."""
     suite = run.step(1, "1-3 the suite", lambda: start_suite(workspace), keep=False)
-    writes = suite and run.step(1, "1-2 contacts and deals writes", lambda: measure_writes(
+    writes = suite and run.step(1, "1-2 contacts, deals and tasks writes", lambda: measure_writes(
         workspace, suite, start_bare(workspace), load))
     if not (suite and writes):
         return
     run.rows[1] = report.write_rows(writes)
     run.notes[1] = notes.writes_note(writes)
-    run.failed = run.failed or writes.deals is None  # line 1b could not be taken
+    run.failed = run.failed or writes.deals is None or writes.tasks is None  # line 1b or 1c could not be taken
     caught_up = run.step(3, "3 lag", lambda: wait_caught_up(suite))
     lags = caught_up and run.step(3, "3 write→audit entry lag", lambda: (
         lag.suite_lag(suite, rate=args.rate, seconds=args.lag_seconds),

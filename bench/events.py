@@ -25,6 +25,13 @@ PERSON_JSON = json.dumps(PERSON, ensure_ascii=False)
 DEAL = {"name": "Fleet renewal 2027", "value": "1250.00", "currency": "CZK"}
 DEAL_JSON = json.dumps(DEAL, ensure_ascii=False)
 
+
+def task_json(type_id: str) -> str:
+    """The body of every benchmarked POST /api/v1/tasks: a deadline task of a default type, no links
+    (a task row, its index rows and an outbox row only)."""
+    return json.dumps({"title": "Call the customer back", "type_id": type_id, "due": "2027-01-15T17:00:00+01:00",
+                       "priority": "high", "reminders": [30]}, ensure_ascii=False)
+
 ACTOR = Actor(id=str(uuid.uuid4()), name="Bench Admin")
 
 

@@ -27,9 +27,11 @@ def writes_note(writes: WriteResults) -> str:
     """Say how lines 1-2 were loaded, what failed, and how the workers shared the work."""
     errors = ", ".join(f"{name} {loaded.http.errors}" for name, loaded in writes.loads().items())
     failed = f" The deal write failed: {writes.deals_error}." if writes.deals_error else ""
-    return ("1-2: the relays and consumers (contacts, deals, audit) were held (SIGSTOP) during the HTTP loads, so "
-            "only the HTTP path competes for the cores; 1b POSTs a deal (name, value, currency: the default process, "
-            f"no links) and is compared with the same bare person handler.{failed} Failed or non-2xx requests: "
+    failed += f" The task write failed: {writes.tasks_error}." if writes.tasks_error else ""
+    return ("1-2: the relays and consumers (contacts, deals, tasks, audit) were held (SIGSTOP) during the HTTP loads, "
+            "so only the HTTP path competes for the cores; 1b POSTs a deal (name, value, currency: the default "
+            "process, no links), 1c a task (title, type, due, priority, a reminder; no links), each compared with the "
+            f"same bare person handler.{failed} Failed or non-2xx requests: "
             f"{errors}. Cores used by each gunicorn worker during each load: {writes.shares()}; a worker near 0 "
             "means the keep-alive connections all landed on the other one (gthread does not balance them), which "
             "caps that figure at one process.")
@@ -41,7 +43,7 @@ def lag_note(suite: LagResult, bare: LagResult, caught_up: tuple[int, float]) ->
     failures = f" ({'; '.join(pacing.errors)})" if pacing.errors else ""
     stages = f"From the pipeline's own timestamps: {suite.stages.describe()}. " if suite.stages else ""
     return (f"3: the backlog held during 1-2 reached the audit log and the other consumers {caught_up[1]:.1f} s "
-            f"after the pipeline went on ({caught_up[0]:,} contacts and deals events in all). "
+            f"after the pipeline went on ({caught_up[0]:,} contacts, deals and tasks events in all). "
             f"Then {pacing.calls:,} persons were POSTed straight to contacts "
             f"open-loop at {pacing.rate:.0f}/s (worst start delay {pacing.worst_start_delay * 1000:.0f} ms, "
             f"write p50/p99 {writes.p50_ms:.1f}/{writes.p99_ms:.1f} ms, failed {pacing.failures}{failures}); "

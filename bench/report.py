@@ -17,12 +17,14 @@ INGEST_AIM, INGEST_BATCHED_AIM = 1500.0, 5000.0
 
 
 def write_rows(results: WriteResults) -> list[Row]:
-    """Rows of measurements 1, 1b (the deal write, or FAILED) and 2."""
+    """Rows of measurements 1, 1b (the deal write, or FAILED), 1c (the task write, or FAILED) and 2."""
     bare, direct, gateway = results.bare.http, results.direct.http, results.gateway.http
     return [
         *_direct_rows("1 contacts POST /persons, direct", direct, bare),
         *(_direct_rows("1b deals POST /deals, direct", results.deals.http, bare) if results.deals
           else [Row("1b deals POST /deals, direct", "FAILED (see notes)", met=False)]),
+        *(_direct_rows("1c tasks POST /tasks, direct", results.tasks.http, bare) if results.tasks
+          else [Row("1c tasks POST /tasks, direct", "FAILED (see notes)", met=False)]),
         Row("2 the same through the gateway", per_second(gateway.rate, "req"), "contacts direct (line 1)",
             per_second(direct.rate, "req"), ratio(gateway.rate, direct.rate), f"≥ {GATEWAY_RATIO_AIM}×",
             gateway.rate >= GATEWAY_RATIO_AIM * direct.rate and not gateway.errors),

@@ -14,9 +14,10 @@ from crm_suite.testing import RunningSuite
 
 from bench.workspace import Workspace
 
-#: the processes that carry events from the contacts and deals outboxes to their consumers (audit, and each
-#: service's copy of the other's data); held during the HTTP loads so that only the HTTP paths compete
-PIPELINE = ("contacts-relay", "deals-relay", "audit-consumer", "contacts-consumer", "deals-consumer")
+#: the processes that carry events from the contacts, deals and tasks outboxes to their consumers (audit, and
+#: each service's copy of the others' data); held during the HTTP loads so that only the HTTP paths compete
+PIPELINE = ("contacts-relay", "deals-relay", "tasks-relay", "audit-consumer", "contacts-consumer",
+            "deals-consumer", "tasks-consumer")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,11 @@ class Suite:
     def deals(self) -> str:
         """Return the deals service's own base URL (bypassing the gateway)."""
         return self.running.url("deals")
+
+    @property
+    def tasks(self) -> str:
+        """Return the tasks service's own base URL (bypassing the gateway)."""
+        return self.running.url("tasks")
 
     def dsn(self, service: str) -> str:
         """Return the libpq connection string of one service's database."""
@@ -85,35 +91,43 @@ def _signal(pid: int, signum: int) -> None:
 
 
 def wait_caught_up(suite: Suite, timeout: float = 90.0) -> tuple[int, float]:
-    """Wait until every consumer has the events of the contacts and deals outboxes; return (events, seconds).
+    """Wait until every consumer has the events of the contacts, deals and tasks outboxes; return (events, seconds).
 
-    Caught up means: an audit entry per event of each outbox, a tracking row of the deals consumer per
-    person or company event, and one of the contacts consumer per deal event.
+    Caught up means: an audit entry per event of each outbox, a tracking row of the deals and of the tasks
+    consumer per person or company event, and one of the contacts consumer per deal and task event.
     """
     started = time.monotonic()
     with psycopg.connect(suite.dsn("contacts"), autocommit=True) as contacts, \
             psycopg.connect(suite.dsn("deals"), autocommit=True) as deals, \
+            psycopg.connect(suite.dsn("tasks"), autocommit=True) as tasks, \
             psycopg.connect(suite.dsn("audit"), autocommit=True) as audit:
         while True:
             contact_events = _count(contacts, "SELECT count(*) FROM outbox")
             deal_events = _count(deals, "SELECT count(*) FROM outbox")
+            task_events = _count(tasks, "SELECT count(*) FROM outbox")
+            contact_changes = _count(contacts, "SELECT count(*) FROM outbox WHERE routing_key LIKE 'crm.person.%' "
+                                               "OR routing_key LIKE 'crm.company.%'")
             wanted = (  # (who, how many it has, how many it should have)
                 ("audit log (contacts)", _count(
                     audit, "SELECT count(*) FROM audit_entries WHERE source = '/crm/contacts'"), contact_events),
                 ("audit log (deals)", _count(
                     audit, "SELECT count(*) FROM audit_entries WHERE source = '/crm/deals'"), deal_events),
+                ("audit log (tasks)", _count(
+                    audit, "SELECT count(*) FROM audit_entries WHERE source = '/crm/tasks'"), task_events),
                 ("deals consumer", _count(deals, "SELECT count(*) FROM inbox WHERE consumer = 'deals'"),
-                 _count(contacts, "SELECT count(*) FROM outbox WHERE routing_key LIKE 'crm.person.%' "
-                                  "OR routing_key LIKE 'crm.company.%'")),
+                 contact_changes),
+                ("tasks consumer", _count(tasks, "SELECT count(*) FROM inbox WHERE consumer = 'tasks'"),
+                 contact_changes),
                 ("contacts consumer", _count(contacts, "SELECT count(*) FROM inbox WHERE consumer = 'contacts'"),
-                 _count(deals, "SELECT count(*) FROM outbox WHERE routing_key LIKE 'crm.deal.%'")),
+                 _count(deals, "SELECT count(*) FROM outbox WHERE routing_key LIKE 'crm.deal.%'")
+                 + _count(tasks, "SELECT count(*) FROM outbox WHERE routing_key LIKE 'crm.task.%'")),
             )
             behind = [who for who, have, expected in wanted if have < expected]
             if not behind:
-                return contact_events + deal_events, time.monotonic() - started
+                return contact_events + deal_events + task_events, time.monotonic() - started
             if time.monotonic() - started > timeout:
-                raise RuntimeError(f"{', '.join(behind)} did not catch up with {contact_events} contacts and "
-                                   f"{deal_events} deals events within {timeout:g}s")
+                raise RuntimeError(f"{', '.join(behind)} did not catch up with {contact_events} contacts, "
+                                   f"{deal_events} deals and {task_events} tasks events within {timeout:g}s")
             time.sleep(0.1)
 
 

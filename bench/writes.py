@@ -1,23 +1,24 @@
-"""Measurements 1, 1b and 2: POST /api/v1/persons on the bare handler, the contacts service, the gateway;
-POST /api/v1/deals on the deals service."""
+"""Measurements 1, 1b, 1c and 2: POST /api/v1/persons on the bare handler, the contacts service, the gateway;
+POST /api/v1/deals on the deals service; POST /api/v1/tasks on the tasks service."""
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import requests
 
 from crm_suite.testing import free_port
 
 from bench import baseline_app, wrk
-from bench.events import DEAL_JSON, PERSON_JSON
+from bench.events import DEAL_JSON, PERSON_JSON, task_json
 from bench.suite import Suite, paused
 from bench.workers import cores_per_worker, describe
 from bench.workspace import Workspace, python_module
 
 PATH = "/api/v1/persons"
 DEALS_PATH = "/api/v1/deals"
+TASKS_PATH = "/api/v1/tasks"
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,9 @@ class Loaded:
 
 @dataclass(frozen=True)
 class WriteResults:
-    """The person write measured on three targets, and the deal write on the deals service.
+    """The person write measured on three targets, the deal write on deals and the task write on tasks.
 
-    `deals` is None if that load failed (`deals_error` says why): the other three still count.
+    `deals` / `tasks` is None if that load failed (`deals_error` / `tasks_error` says why): the others count.
     """
 
     bare: Loaded
@@ -51,10 +52,13 @@ class WriteResults:
     gateway: Loaded
     deals: Loaded | None = None
     deals_error: str | None = None
+    tasks: Loaded | None = None
+    tasks_error: str | None = None
 
     def loads(self) -> dict[str, Loaded]:
         """Return the loads that were measured, by name, in the order of the table."""
-        named = {"bare": self.bare, "direct": self.direct, "deals": self.deals, "gateway": self.gateway}
+        named = {"bare": self.bare, "direct": self.direct, "deals": self.deals, "tasks": self.tasks,
+                 "gateway": self.gateway}
         return {name: loaded for name, loaded in named.items() if loaded is not None}
 
     def shares(self) -> str:
@@ -90,10 +94,28 @@ def measure_writes(workspace: Workspace, suite: Suite, bare: Target, settings: w
     log = workspace.results_dir / "wrk.log"
     with paused(suite):
         measured = [load(target, settings, log) for target in (bare, direct, gateway)]
+        results = WriteResults(*measured)
+        try:  # each further write's own row says FAILED if it cannot be taken; lines 1 and 2 stand
+            results = replace(results, deals=load(deals, settings, log))
+        except Exception as exc:
+            results = replace(results, deals_error=_error(exc))
         try:
-            return WriteResults(*measured, deals=load(deals, settings, log))
-        except Exception as exc:  # the deal write's own row says FAILED; lines 1 and 2 stand
-            return WriteResults(*measured, deals_error=f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}")
+            results = replace(results, tasks=load(_tasks_target(suite), settings, log))
+        except Exception as exc:
+            results = replace(results, tasks_error=_error(exc))
+        return results
+
+
+def _tasks_target(suite: Suite) -> Target:
+    """The tasks service, POSTed a deadline task of the default type "Call"."""
+    types = requests.get(f"{suite.tasks}/api/v1/task-types", headers={"Authorization": f"Bearer {suite.token}"},
+                         timeout=10).json()["items"]
+    call = next(item["id"] for item in types if item["name"] == "Call")
+    return Target(suite.tasks, suite.token, {"tasks": suite.running.pid("tasks")}, TASKS_PATH, task_json(call))
+
+
+def _error(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
 
 
 def load(target: Target, settings: wrk.LoadSettings, log: os.PathLike[str]) -> Loaded:

@@ -26,3 +26,14 @@ def page_schema(item: type[Schema]) -> type[Schema]:
         {"items": fields.List(fields.Nested(item)), "next_cursor": fields.String(allow_none=True)},
         name=f"{item.__name__.removesuffix('Schema')}Page",
     )
+
+
+class StampedSchema(Schema):
+    """The answer's members every versioned record has: id, version, who made and changed it, and when."""
+
+    id = fields.String()
+    version = fields.Integer()
+    created_at = fields.String()
+    created_by = fields.String()
+    updated_at = fields.String()
+    updated_by = fields.String()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from crm_shared.columns import record_copy_columns_v1, stamp_columns_v1
 from crm_shared.inbox import inbox_table
 from crm_shared.outbox import outbox_table
 from crm_shared.types import JSONValue, UTCDateTime
@@ -16,12 +17,7 @@ metadata = sa.MetaData()
 
 
 def stamps() -> list[sa.Column]:
-    return [
-        sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("created_by", sa.String(64), nullable=False),
-        sa.Column("updated_at", UTCDateTime(), nullable=False),
-        sa.Column("updated_by", sa.String(64), nullable=False),
-    ]
+    return stamp_columns_v1(64)
 
 
 task_types = sa.Table(
@@ -122,19 +118,7 @@ spaces = sa.Table(
 )
 
 #: the copy of the persons, companies and deals tasks link, kept from their events
-records = sa.Table(
-    "records", metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("kind", sa.String(10), nullable=False),
-    sa.Column("name", sa.String(420), nullable=True),
-    sa.Column("owner_id", sa.String(64), nullable=True),
-    sa.Column("valid", sa.Boolean(), nullable=False),
-    # pending: linked before its event arrived; gone: deleted or merged into another
-    sa.Column("pending", sa.Boolean(), nullable=False),
-    sa.Column("gone", sa.Boolean(), nullable=False),
-    sa.Column("sequence", sa.Integer(), nullable=False),
-    sa.Column("updated_at", UTCDateTime(), nullable=False),
-)
+records = sa.Table("records", metadata, *record_copy_columns_v1())
 
 #: the users' names, kept from the gateway's user events (the audit shows names)
 user_names = sa.Table(

@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from crm_shared.schema_fields import UUIDString
-from crm_shared.schemas import PageArgsSchema, StrictSchema, page_schema
+from crm_shared.schemas import PageArgsSchema, StampedSchema, StrictSchema, page_schema
 
 from crm_tasks.domain.links import LINK_TYPES
 from crm_tasks.domain.sharing import LEVELS
@@ -29,7 +29,7 @@ class TaskTypeOutSchema(Schema):
     id = fields.String()
     version = fields.Integer()
     name = fields.String()
-    suggest_next = fields.Dict(allow_none=True)
+    suggest_next = fields.Nested(SuggestNextSchema, allow_none=True)
 
 
 class SettingsSchema(StrictSchema):
@@ -91,11 +91,9 @@ class SuggestionOverridesSchema(StrictSchema):
     links = fields.List(fields.Nested(LinkInSchema), validate=validate.Length(max=4))
 
 
-class TaskOutSchema(Schema):
+class TaskOutSchema(StampedSchema):
     """A task; one seen through free/busy has only `id`, `start`, `end`, `due` and `busy`."""
 
-    id = fields.String()
-    version = fields.Integer()
     title = fields.String()
     type_id = fields.String()
     type_name = fields.String()
@@ -115,10 +113,6 @@ class TaskOutSchema(Schema):
     links = fields.List(fields.Nested(LinkOutSchema))
     done = fields.Boolean()
     done_at = fields.String(allow_none=True)
-    created_at = fields.String()
-    created_by = fields.String()
-    updated_at = fields.String()
-    updated_by = fields.String()
     access = fields.String()
     busy = fields.Boolean()
 
@@ -181,15 +175,9 @@ class TemplateInSchema(StrictSchema):
     items = fields.List(fields.Nested(TemplateItemSchema), required=True, validate=validate.Length(max=100))
 
 
-class TemplateOutSchema(Schema):
-    id = fields.String()
-    version = fields.Integer()
+class TemplateOutSchema(StampedSchema):
     name = fields.String()
     items = fields.List(fields.Dict())
-    created_at = fields.String()
-    created_by = fields.String()
-    updated_at = fields.String()
-    updated_by = fields.String()
 
 
 class TargetSchema(StrictSchema):
@@ -207,15 +195,9 @@ class SpaceInSchema(StrictSchema):
     member_ids = fields.List(UUIDString(), validate=validate.Length(max=100))
 
 
-class SpaceOutSchema(Schema):
-    id = fields.String()
-    version = fields.Integer()
+class SpaceOutSchema(StampedSchema):
     name = fields.String()
     member_ids = fields.List(fields.String())
-    created_at = fields.String()
-    created_by = fields.String()
-    updated_at = fields.String()
-    updated_by = fields.String()
 
 
 class FeedSchema(Schema):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Mapping, TypeVar
 from zoneinfo import ZoneInfo
 
 from crm_shared.errors import NotFound
@@ -16,6 +16,8 @@ from crm_tasks.domain.templates import DEFAULT_ZONE, TaskTemplate, new_template
 from crm_tasks.service_layer.catalog import catalog_of, remember_actor
 from crm_tasks.service_layer.tasks import add_task
 from crm_tasks.service_layer.unit_of_work import TasksUnitOfWork
+
+T = TypeVar("T")
 
 
 def list_templates(uow: TasksUnitOfWork) -> list[TaskTemplate]:
@@ -122,14 +124,14 @@ def _type_ids(uow: TasksUnitOfWork) -> set[str]:
 
 
 def _existing_template(uow: TasksUnitOfWork, template_id: str, *, for_update: bool = False) -> TaskTemplate:
-    template = uow.templates.get(template_id, for_update=for_update)
-    if template is None:
-        raise NotFound(f"No task template with id {template_id}.")
-    return template
+    return _found(uow.templates.get(template_id, for_update=for_update), "task template", template_id)
 
 
 def _existing_space(uow: TasksUnitOfWork, space_id: str, *, for_update: bool = False) -> Space:
-    space = uow.spaces.get(space_id, for_update=for_update)
-    if space is None:
-        raise NotFound(f"No space with id {space_id}.")
-    return space
+    return _found(uow.spaces.get(space_id, for_update=for_update), "space", space_id)
+
+
+def _found(record: T | None, kind: str, record_id: str) -> T:
+    if record is None:
+        raise NotFound(f"No {kind} with id {record_id}.")
+    return record

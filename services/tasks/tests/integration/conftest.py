@@ -1,17 +1,13 @@
 """The tasks API on a fresh database (SQLite and PostgreSQL), with a client that reads the outbox."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-import sqlalchemy as sa
-from flask.testing import FlaskClient
 
-from crm_shared.config import Settings
-from crm_shared.migrations import upgrade
 from crm_shared.service_app import context_of
+from crm_shared.testing.service_api import ServiceApi, migrated_app
 from crm_shared.testing.tokens import TokenIssuer
 
 import crm_tasks
@@ -28,25 +24,8 @@ AS_CID = issuer.headers("user", user_id=CID, name="Cid Colleague")
 AS_ADMIN = issuer.headers("admin", name="Ada Admin")
 
 
-class Api:
-    """A test client that also reads the outbox the writes leave behind."""
-
-    def __init__(self, client: FlaskClient, engine: sa.Engine) -> None:
-        self.client = client
-        self.engine = engine
-
-    def call(self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
-        return self.client.open(f"/api/v1{path}", method=method, headers=headers or AS_ANN, **kwargs)
-
-    def ok(self, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
-        response = self.call(method, path, **kwargs)
-        assert response.status_code == status, (response.status_code, response.get_json())
-        return response.get_json()
-
-    def events(self) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.text("SELECT body FROM outbox ORDER BY id")).scalars()
-            return [json.loads(body) for body in rows]
+class Api(ServiceApi):
+    """The tasks API as a test drives it."""
 
     def type_id(self, name: str) -> str:
         return next(t["id"] for t in self.ok("GET", "/task-types")["items"] if t["name"] == name)
@@ -58,12 +37,8 @@ class Api:
 
 @pytest.fixture
 def api(any_database_url: str, tmp_path: Path) -> Iterator[Api]:
-    settings = Settings.from_env("tasks", {"CRM_DATA_DIR": str(tmp_path), "CRM_DATABASE_URL": any_database_url})
-    upgrade(settings.database_url, MIGRATIONS, "tasks")
-    app = create_app(settings, verifier=issuer.verifier())
-    engine = context_of(app).engine
-    yield Api(app.test_client(), engine)
-    engine.dispose()
+    with migrated_app(create_app, "tasks", MIGRATIONS, any_database_url, tmp_path, issuer.verifier()) as app:
+        yield Api(app.test_client(), context_of(app).engine, AS_ANN)
 
 
 def changes_of(event: dict[str, Any]) -> list[tuple[str, Any, Any]]:

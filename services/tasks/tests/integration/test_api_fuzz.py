@@ -5,25 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from crm_shared.config import Settings
-from crm_shared.migrations import upgrade
-from crm_shared.service_app import context_of
 from crm_shared.testing.api_fuzz import fuzz_findings
-from crm_shared.testing.tokens import TokenIssuer
+from crm_shared.testing.service_api import migrated_app
 
 from crm_tasks.app import create_app
 
-from .conftest import MIGRATIONS
+from .conftest import AS_ADMIN, MIGRATIONS, issuer
 
 
 @pytest.mark.integration
 def test_no_generated_call_makes_a_server_error_or_an_undocumented_status(postgres_url: str, tmp_path: Path) -> None:
-    issuer = TokenIssuer()
-    settings = Settings.from_env("tasks", {"CRM_DATA_DIR": str(tmp_path), "CRM_DATABASE_URL": postgres_url})
-    upgrade(settings.database_url, MIGRATIONS, "tasks")
-    app = create_app(settings, verifier=issuer.verifier())
-    try:
-        findings = fuzz_findings(app, issuer.headers("admin", name="Ada Admin"))
-        assert not findings, "\n\n".join(findings)
-    finally:
-        context_of(app).engine.dispose()
+    with migrated_app(create_app, "tasks", MIGRATIONS, postgres_url, tmp_path, issuer.verifier()) as app:
+        findings = fuzz_findings(app, AS_ADMIN)
+    assert not findings, "\n\n".join(findings)

@@ -10,6 +10,7 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
+from crm_shared.columns import record_copy_columns_v1, stamp_columns_v1
 from crm_shared.migration_ops import create_inbox_v1, create_outbox_v1
 from crm_shared.types import JSONValue, UTCDateTime
 
@@ -22,15 +23,6 @@ DEFAULT_TYPES = ("Email", "Offer", "Project", "Meeting", "Online meeting", "Call
 DEFAULT_STATUSES = ("To do", "In progress", "Done")
 TABLES = ("task_types", "task_statuses", "task_settings", "tasks", "task_members", "task_links", "task_comments",
           "task_shares", "task_templates", "spaces", "records", "user_names", "task_feeds", "post_sale_runs")
-
-
-def _stamps() -> list[sa.Column]:
-    return [
-        sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("created_by", sa.String(64), nullable=False),
-        sa.Column("updated_at", UTCDateTime(), nullable=False),
-        sa.Column("updated_by", sa.String(64), nullable=False),
-    ]
 
 
 def upgrade() -> None:
@@ -56,7 +48,7 @@ def upgrade() -> None:
         sa.Column("statuses_enabled", sa.Boolean(), nullable=False),
     )
 
-    tasks = op.create_table(
+    op.create_table(
         "tasks",
         sa.Column("id", sa.String(36), primary_key=True),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -68,7 +60,7 @@ def upgrade() -> None:
         sa.Column("done", sa.Boolean(), nullable=False),
         # the due time, or the start of a timed task: what due_from / due_to filter on
         sa.Column("at", UTCDateTime(), nullable=True),
-        *_stamps(),
+        *stamp_columns_v1(64),
         sa.Index("ix_tasks_responsible", "responsible_id", "created_at", "id"),
         sa.Index("ix_tasks_created", "created_at", "id"),
         sa.Index("ix_tasks_type", "type_id"),
@@ -76,14 +68,14 @@ def upgrade() -> None:
         sa.Index("ix_tasks_at", "at"),
     )
 
-    task_members = op.create_table(
+    op.create_table(
         "task_members",
         sa.Column("task_id", sa.String(36), primary_key=True),
         sa.Column("user_id", sa.String(64), primary_key=True),
         sa.Index("ix_task_members_user", "user_id"),
     )
 
-    task_links = op.create_table(
+    op.create_table(
         "task_links",
         sa.Column("task_id", sa.String(36), primary_key=True),
         sa.Column("link_type", sa.String(10), primary_key=True),
@@ -91,7 +83,7 @@ def upgrade() -> None:
         sa.Index("ix_task_links_record", "link_id", "link_type"),
     )
 
-    task_comments = op.create_table(
+    op.create_table(
         "task_comments",
         sa.Column("id", sa.String(36), primary_key=True),
         sa.Column("task_id", sa.String(36), nullable=False),
@@ -102,7 +94,7 @@ def upgrade() -> None:
         sa.Index("ix_task_comments_task", "task_id", "created_at", "id"),
     )
 
-    task_shares = op.create_table(
+    op.create_table(
         "task_shares",
         sa.Column("owner_id", sa.String(64), primary_key=True),
         sa.Column("grantee_id", sa.String(64), primary_key=True),
@@ -111,53 +103,41 @@ def upgrade() -> None:
         sa.Index("ix_task_shares_grantee", "grantee_id"),
     )
 
-    task_templates = op.create_table(
+    op.create_table(
         "task_templates",
         sa.Column("id", sa.String(36), primary_key=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("items", JSONValue, nullable=False),
-        *_stamps(),
+        *stamp_columns_v1(64),
     )
 
-    spaces = op.create_table(
+    op.create_table(
         "spaces",
         sa.Column("id", sa.String(36), primary_key=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("member_ids", JSONValue, nullable=False),
-        *_stamps(),
+        *stamp_columns_v1(64),
     )
 
-    records = op.create_table(
-        "records",
-        sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("kind", sa.String(10), nullable=False),
-        sa.Column("name", sa.String(420), nullable=True),
-        sa.Column("owner_id", sa.String(64), nullable=True),
-        sa.Column("valid", sa.Boolean(), nullable=False),
-        # pending: linked before its event arrived; gone: deleted or merged into another
-        sa.Column("pending", sa.Boolean(), nullable=False),
-        sa.Column("gone", sa.Boolean(), nullable=False),
-        sa.Column("sequence", sa.Integer(), nullable=False),
-        sa.Column("updated_at", UTCDateTime(), nullable=False),
-    )
+    op.create_table("records", *record_copy_columns_v1())
 
-    user_names = op.create_table(
+    op.create_table(
         "user_names",
         sa.Column("id", sa.String(64), primary_key=True),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
     )
 
-    task_feeds = op.create_table(
+    op.create_table(
         "task_feeds",
         sa.Column("user_id", sa.String(64), primary_key=True),
         sa.Column("secret_hash", sa.String(64), nullable=False, unique=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
     )
 
-    post_sale_runs = op.create_table(
+    op.create_table(
         "post_sale_runs",
         sa.Column("deal_id", sa.String(36), primary_key=True),
         sa.Column("sequence", sa.Integer(), primary_key=True),
