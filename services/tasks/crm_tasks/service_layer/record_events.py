@@ -22,6 +22,8 @@ from crm_tasks.service_layer.unit_of_work import TasksUnitOfWork
 CONTACTS = ("person", "company")
 DEAL = "deal"
 CLOSED = ("won", "lost")
+#: the user events that carry a user's name (not e.g. `login_failed`, which names only a username tried)
+USER_CHANGES = ("created", "updated")
 
 
 def handle_events(uow: TasksUnitOfWork, events: Sequence[CloudEvent]) -> None:
@@ -31,7 +33,8 @@ def handle_events(uow: TasksUnitOfWork, events: Sequence[CloudEvent]) -> None:
         if kind in (*CONTACTS, DEAL, "user"):
             with uow.caused_by(event):
                 if kind == "user":
-                    _user(uow, event)
+                    if operation in USER_CHANGES:
+                        _user(uow, event)
                 else:
                     _record(uow, event, kind, operation)
                 uow.commit()

@@ -97,3 +97,9 @@ def test_user_events_give_the_audit_the_users_names(api: Api) -> None:
     handle(api.engine, record_event("user", CID, "created", 1, name="Cid Colleague"))
     api.task(responsible_id=CID, headers=AS_ANN)
     assert ("responsible", None, "Cid Colleague") in changes_of(api.events()[-1])
+
+
+def test_a_failed_login_event_names_no_user(api: Api) -> None:
+    handle(api.engine, record_event("user", CID, "login_failed", 1, name="mallory"))
+    api.task(responsible_id=CID, headers=AS_ANN)
+    assert ("responsible", None, CID) in changes_of(api.events()[-1])
