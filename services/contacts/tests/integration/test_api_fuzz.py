@@ -28,4 +28,4 @@ def test_no_generated_call_makes_a_server_error_or_an_undocumented_status(
             findings = fuzz_findings(app, issuer.headers("admin", name="Ada Admin"))
             assert not findings, "\n\n".join(findings)
         finally:
-            app.extensions["crm_contacts"]["engine"].dispose()
+            context_of(app).engine.dispose()
