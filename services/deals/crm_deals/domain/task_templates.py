@@ -42,11 +42,11 @@ def supersedes(incoming: KnownTemplate, current: KnownTemplate | None) -> bool:
 
 
 def well_formed(template_id: object) -> bool:
-    """Tell whether an id could name a task template (a UUID in its canonical text form)."""
+    """Tell whether an id could name a task template (a UUID in its canonical lower-case text form)."""
     if not isinstance(template_id, str):
         return False
     try:
-        return str(uuid.UUID(template_id)) == template_id.lower()
+        return str(uuid.UUID(template_id)) == template_id
     except ValueError:
         return False
 

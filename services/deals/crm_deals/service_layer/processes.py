@@ -44,8 +44,8 @@ def list_processes(uow: DealsUnitOfWork, *, limit: int, cursor: str | None) -> t
 def update_process(uow: DealsUnitOfWork, process_id: str, patch: Mapping[str, Any]) -> Process:
     """Rename, re-stage or re-template a process; a stage an open deal is in cannot be removed."""
     with uow:
+        patch = with_template_names(uow, patch)
         process = existing_process(uow, process_id, for_update=True)
-        patch = with_template_names(uow, patch, process)
         changed, changes, removed = process.updated(patch, actor_id=uow.actor.id, now=utcnow())
         in_use = uow.processes.stages_used_by_open_deals(removed)
         if in_use:

@@ -8,40 +8,41 @@ from crm_shared.errors import ValidationFailed
 from crm_shared.types import utcnow
 
 from crm_deals.domain.events import process_changed
-from crm_deals.domain.processes import Process
-from crm_deals.domain.task_templates import TEMPLATE_FIELDS, KnownTemplate, template_problem
+from crm_deals.domain.task_templates import TEMPLATE_FIELDS, KnownTemplate, template_problem, well_formed
 from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
 
 #: The object type of the tasks service's template events (`crm.task_template.*`).
 OBJECT_TYPE = "task_template"
 
 
-def with_template_names(
-    uow: DealsUnitOfWork, values: Mapping[str, Any], current: Process | None = None,
-) -> dict[str, Any]:
+def with_template_names(uow: DealsUnitOfWork, values: Mapping[str, Any]) -> dict[str, Any]:
     """Return `values` with the names of the task templates they name; raise 422 on a bad or deleted one.
 
     A template created a moment ago may not have reached this service yet: its event is still
     on its way. Refusing it would show the user an error for a correct request, so a
     well-formed id the copy does not know is accepted and remembered as pending (no name);
     its event fills in the name, or drops the id from the process if the template was deleted.
-    An id the process names already is kept whatever became of its template.
+
+    The copies' rows stay locked until commit, and they are locked before the process row, in
+    the order the consumer locks them when a deletion drops a template from its processes.
     """
     wanted = {name: values[name] for name in TEMPLATE_FIELDS if values.get(name) is not None}
-    known = uow.task_templates.get_many(
-        [template_id for template_id in wanted.values() if isinstance(template_id, str)], for_update=True)
+    ids = sorted({template_id for template_id in wanted.values() if well_formed(template_id)})
+    known = uow.task_templates.get_many(ids, for_update=True)
+    missing = [template_id for template_id in ids if template_id not in known]
+    for template_id in missing:
+        uow.task_templates.add_pending(template_id, utcnow())
+    if missing:  # read them back locked: a template event may have come in meanwhile
+        known.update(uow.task_templates.get_many(missing, for_update=True))
     errors: dict[str, list[str]] = {}
     named = dict(values)
     for name, template_id in wanted.items():
-        template = known.get(template_id) if isinstance(template_id, str) else None
-        kept = current is not None and getattr(current, name) == template_id
-        problem = None if kept else template_problem(template_id, template)
+        template = known.get(template_id) if well_formed(template_id) else None
+        problem = template_problem(template_id, template)
         if problem:
             errors[name] = [problem]
-            continue
-        if template is None:
-            uow.task_templates.add_pending(template_id, utcnow())
-        named[name.removesuffix("_id") + "_name"] = template.name if template else None
+        else:
+            named[name.removesuffix("_id") + "_name"] = template.name if template else None
     if errors:
         raise ValidationFailed(errors)
     return named
