@@ -204,3 +204,34 @@ def test_bad_input_is_a_422_naming_the_field_and_leaves_no_task_and_no_event(sui
     assert [e["object_id"] for e in admin.audit_entries(user_id=cid_user["id"], object_type="task")] == [good["id"]]
 
 
+
+
+def test_a_won_deal_gets_its_process_s_post_sale_tasks_once_per_close(suite: RunningSuite) -> None:
+    admin = suite.client()
+    won_template = created(admin, "/task-templates", {"name": f"Won {time.monotonic_ns()}", "items": [
+        {"title": "Thank the customer", "type_id": type_id(admin, "Email"), "delay_days": 0},
+        {"title": "Ask for a review", "type_id": type_id(admin, "Call"), "delay_days": 14}]})
+    lost_template = created(admin, "/task-templates", {"name": f"Lost {time.monotonic_ns()}", "items": [
+        {"title": "Ask why", "type_id": type_id(admin, "Call"), "delay_days": 2}]})
+    process = created(admin, "/processes", {"name": f"Post-sale {time.monotonic_ns()}", "stages": [{"name": "Lead"}],
+                                            "won_task_template_id": won_template["id"],
+                                            "lost_task_template_id": lost_template["id"]})
+    deal = created(admin, "/deals", {"name": "Fleet", "value": "10.00", "currency": "CZK", "process_id": process["id"]})
+
+    def titles(count: int) -> list[str]:
+        found = wait_for(lambda: len(items := admin.get(
+            "/tasks", params={"link_type": "deal", "link_id": deal["id"], "limit": 50}).json()["items"]) >= count
+            and items, timeout=30)
+        return sorted(task["title"] for task in found)  # type: ignore[union-attr]
+
+    admin.post(f"/deals/{deal['id']}/won").raise_for_status()
+    assert titles(2) == ["Ask for a review", "Thank the customer"]
+    first = admin.get("/tasks", params={"link_type": "deal", "link_id": deal["id"]}).json()["items"]
+    assert {task["created_by"] for task in first} == {"system"}
+    assert {task["responsible_id"] for task in first} == {deal["owner_id"]}
+    assert all(task["due"].endswith("T17:00:00+01:00") or task["due"].endswith("T17:00:00+02:00") for task in first)
+    admin.post(f"/deals/{deal['id']}/reopen", json={}).raise_for_status()
+    admin.post(f"/deals/{deal['id']}/lost", json={"reason": "Budget"}).raise_for_status()
+    assert titles(3) == ["Ask for a review", "Ask why", "Thank the customer"]
+    time.sleep(1)  # a second delivery, or a late duplicate, would show up here
+    assert len(admin.get("/tasks", params={"link_type": "deal", "link_id": deal["id"]}).json()["items"]) == 3
