@@ -26,3 +26,30 @@ def page_schema(item: type[Schema]) -> type[Schema]:
         {"items": fields.List(fields.Nested(item)), "next_cursor": fields.String(allow_none=True)},
         name=f"{item.__name__.removesuffix('Schema')}Page",
     )
+
+
+class RecordOutSchema(Schema):
+    """The properties every versioned record answers with: its id, version and stamps."""
+
+    id = fields.String()
+    version = fields.Integer()
+    created_at = fields.String()
+    created_by = fields.String()
+    updated_at = fields.String()
+    updated_by = fields.String()
+
+
+class RecordRefSchema(Schema):
+    """A reference to another record: its type, id and (when known) name."""
+
+    type = fields.String()
+    id = fields.String()
+    name = fields.String(allow_none=True)
+
+
+class ChangeSchema(Schema):
+    """One field's value before and after a change."""
+
+    field = fields.String()
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from crm_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from crm_shared.schema_fields import UUIDString
-from crm_shared.schemas import StrictSchema, page_schema  # noqa: F401  (page_schema: used as schemas.page_schema)
+from crm_shared.schemas import (  # noqa: F401  (ChangeSchema, page_schema: used as schemas.…)
+    ChangeSchema, PageArgsSchema, RecordOutSchema, RecordRefSchema, StrictSchema, page_schema,
+)
 
 from crm_contacts.domain.listing import SORTS
 
@@ -44,10 +45,8 @@ class CompanyInSchema(ContactInSchema):
     website = fields.Url(allow_none=True, validate=validate.Length(max=500))
 
 
-class ContactOutSchema(Schema):
-    id = fields.String()
+class ContactOutSchema(RecordOutSchema):
     kind = fields.String()
-    version = fields.Integer()
     name = fields.String()
     emails = fields.List(fields.String())
     phones = fields.List(fields.String())
@@ -62,10 +61,6 @@ class ContactOutSchema(Schema):
     locked_by_name = fields.String(allow_none=True)
     locked_at = fields.String(allow_none=True)
     anonymized_at = fields.String(allow_none=True)
-    created_at = fields.String()
-    created_by = fields.String()
-    updated_at = fields.String()
-    updated_by = fields.String()
 
 
 class PersonOutSchema(ContactOutSchema):
@@ -81,15 +76,13 @@ class CompanyOutSchema(ContactOutSchema):
     website = fields.String(allow_none=True)
 
 
-class ListArgsSchema(StrictSchema):
+class ListArgsSchema(PageArgsSchema):
     q = fields.String(validate=validate.Length(min=1, max=200))
     tag = fields.String(validate=validate.Length(min=1, max=100))
     group_id = UUIDString()
     owner_id = UUIDString()
     include_invalid = fields.Boolean(load_default=False)
     sort = fields.String(load_default="name", validate=validate.OneOf(list(SORTS)))
-    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
-    cursor = fields.String()
 
 
 class PersonListArgsSchema(ListArgsSchema):
@@ -111,12 +104,6 @@ class MergeInSchema(StrictSchema):
     prefer_source = fields.List(fields.String(validate=validate.Length(min=1, max=100)), load_default=list)
 
 
-class ChangeSchema(Schema):
-    field = fields.String()
-    before = fields.Raw(allow_none=True)
-    after = fields.Raw(allow_none=True)
-
-
 class SecuritySchema(Schema):
     id = fields.String()
     kind = fields.String()
@@ -132,10 +119,9 @@ class SecuritySchema(Schema):
     visible_to = fields.Dict()
 
 
-class LinkSchema(Schema):
-    type = fields.String()
-    id = fields.String()
-    name = fields.String(allow_none=True)
+class LinkSchema(RecordRefSchema):
+    """The record (deal, task, interaction) linking a contact."""
+
     contact_kind = fields.String()
     contact_id = fields.String()
 
@@ -149,16 +135,10 @@ class GroupInSchema(StrictSchema):
     description = fields.String(allow_none=True, validate=validate.Length(max=2000))
 
 
-class GroupOutSchema(Schema):
-    id = fields.String()
+class GroupOutSchema(RecordOutSchema):
     kind = fields.String()
-    version = fields.Integer()
     name = fields.String()
     description = fields.String(allow_none=True)
-    created_at = fields.String()
-    created_by = fields.String()
-    updated_at = fields.String()
-    updated_by = fields.String()
 
 
 class MemberInSchema(StrictSchema):

@@ -5,9 +5,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from crm_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from crm_shared.schema_fields import UUIDString
-from crm_shared.schemas import StrictSchema, page_schema
+from crm_shared.schemas import PageArgsSchema, RecordOutSchema, RecordRefSchema, StrictSchema, page_schema
 
 from crm_deals.domain.deal_query import SORTS
 from crm_deals.domain.deals import STATUSES
@@ -42,18 +41,12 @@ class StageOutSchema(Schema):
     name = fields.String()
 
 
-class ProcessOutSchema(Schema):
-    id = fields.String()
-    version = fields.Integer()
+class ProcessOutSchema(RecordOutSchema):
     name = fields.String()
     stages = fields.List(fields.Nested(StageOutSchema))
     won_task_template_id = fields.String(allow_none=True)
     lost_task_template_id = fields.String(allow_none=True)
     is_default = fields.Boolean()
-    created_at = fields.String()
-    created_by = fields.String()
-    updated_at = fields.String()
-    updated_by = fields.String()
 
 
 class LinkInSchema(StrictSchema):
@@ -91,10 +84,8 @@ class ReopenSchema(StrictSchema):
     stage_id = UUIDString()
 
 
-class LinkOutSchema(Schema):
-    type = fields.String()
-    id = fields.String()
-    name = fields.String(allow_none=True)
+class LinkOutSchema(RecordRefSchema):
+    """A contact the deal links."""
 
 
 class ProductLineOutSchema(Schema):
@@ -107,9 +98,7 @@ class ProductLineOutSchema(Schema):
     total = fields.String()
 
 
-class DealOutSchema(Schema):
-    id = fields.String()
-    version = fields.Integer()
+class DealOutSchema(RecordOutSchema):
     name = fields.String()
     value = fields.String()
     currency = fields.String()
@@ -125,13 +114,9 @@ class DealOutSchema(Schema):
     links = fields.List(fields.Nested(LinkOutSchema))
     products = fields.List(fields.Nested(ProductLineOutSchema))
     closed_at = fields.String(allow_none=True)
-    created_at = fields.String()
-    created_by = fields.String()
-    updated_at = fields.String()
-    updated_by = fields.String()
 
 
-class DealListArgsSchema(StrictSchema):
+class DealListArgsSchema(PageArgsSchema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     process_id = UUIDString()
     stage_id = UUIDString()
@@ -140,8 +125,6 @@ class DealListArgsSchema(StrictSchema):
     close_from = fields.Date()
     close_to = fields.Date()
     sort = fields.String(load_default="-created_at", validate=validate.OneOf(list(SORTS)))
-    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
-    cursor = fields.String()
 
 
 class SummaryArgsSchema(StrictSchema):
