@@ -12,6 +12,7 @@ from crm_contacts.domain.listing import SORTS
 
 PHONE = validate.Regexp(r"^\+?[0-9 ()./-]{3,40}$", error="Not a valid phone number.")
 text = lambda size: fields.String(allow_none=True, validate=validate.Length(max=size))  # noqa: E731
+nullable = lambda: fields.String(allow_none=True)  # noqa: E731  (an answer's text, null when not given)
 
 
 class AddressSchema(StrictSchema):
@@ -53,27 +54,27 @@ class ContactOutSchema(RecordOutSchema):
     tags = fields.List(fields.String())
     groups = fields.List(fields.String())
     address = fields.Dict(allow_none=True)
-    note = fields.String(allow_none=True)
-    owner_id = fields.String(allow_none=True)
+    note = nullable()
+    owner_id = nullable()
     valid = fields.Boolean()
     consents = fields.Dict(keys=fields.String(), values=fields.Dict())
-    locked_by = fields.String(allow_none=True)
-    locked_by_name = fields.String(allow_none=True)
-    locked_at = fields.String(allow_none=True)
-    anonymized_at = fields.String(allow_none=True)
+    locked_by = nullable()
+    locked_by_name = nullable()
+    locked_at = nullable()
+    anonymized_at = nullable()
 
 
 class PersonOutSchema(ContactOutSchema):
-    first_name = fields.String(allow_none=True)
-    last_name = fields.String(allow_none=True)
-    position = fields.String(allow_none=True)
-    company_id = fields.String(allow_none=True)
+    first_name = nullable()
+    last_name = nullable()
+    position = nullable()
+    company_id = nullable()
 
 
 class CompanyOutSchema(ContactOutSchema):
-    reg_id = fields.String(allow_none=True)
-    vat_id = fields.String(allow_none=True)
-    website = fields.String(allow_none=True)
+    reg_id = nullable()
+    vat_id = nullable()
+    website = nullable()
 
 
 class ListArgsSchema(PageArgsSchema):

@@ -1,7 +1,7 @@
 """Company lookups in ARES (a local fake of it), the registry fill, and search links."""
 from __future__ import annotations
 
-import json
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -10,14 +10,13 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from crm_shared.service_app import context_of
-from crm_shared.config import Settings
-from crm_shared.migrations import upgrade
+from crm_shared.testing.apps import migrated_app, outbox_events
 from crm_shared.testing.fake_ares import FakeAres
 from crm_shared.testing.tokens import TokenIssuer
 from crm_suite.testing import free_port
 
-from crm_contacts.__main__ import MIGRATIONS
 from crm_contacts.app import create_app
+from crm_contacts.declaration import SERVICE
 
 ALICE = "aaaaaaaa-2222-0000-0000-000000000001"
 issuer = TokenIssuer()
@@ -34,19 +33,14 @@ class Api:
         return self.client.open(f"/api/v1{path}", method=method, headers=headers or ALICE_HEADERS, **kwargs)
 
     def events(self) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            return [json.loads(body) for body in conn.execute(sa.text("SELECT body FROM outbox ORDER BY id")).scalars()]
+        return outbox_events(self.engine)
 
 
-def contacts_app(database_url: str, data_dir: Path, ares_url: str) -> tuple[Api, sa.Engine]:
-    settings = Settings.from_env("contacts", {
-        "CRM_DATA_DIR": str(data_dir), "CRM_DATABASE_URL": database_url,
-        "CRM_ARES_URL": ares_url, "CRM_ARES_TIMEOUT_SECONDS": "0.5",
-    })
-    upgrade(settings.database_url, MIGRATIONS, "contacts")
-    app = create_app(settings, verifier=issuer.verifier())
-    engine = context_of(app).engine
-    return Api(app.test_client(), engine), engine
+@contextmanager
+def contacts_app(database_url: str, data_dir: Path, ares_url: str) -> Iterator[Api]:
+    env = {"CRM_ARES_URL": ares_url, "CRM_ARES_TIMEOUT_SECONDS": "0.5"}
+    with migrated_app(SERVICE, create_app, database_url, data_dir, issuer.verifier(), env) as app:
+        yield Api(app.test_client(), context_of(app).engine)
 
 
 @pytest.fixture
@@ -57,17 +51,15 @@ def ares() -> Iterator[FakeAres]:
 
 @pytest.fixture
 def api(any_database_url: str, tmp_path: Path, ares: FakeAres) -> Iterator[Api]:
-    client, engine = contacts_app(any_database_url, tmp_path, ares.url)
-    yield client
-    engine.dispose()
+    with contacts_app(any_database_url, tmp_path, ares.url) as client:
+        yield client
 
 
 @pytest.fixture
 def lookups(sqlite_url: str, tmp_path: Path, ares: FakeAres) -> Iterator[Api]:
     """The app for calls that never touch the contacts database: SQLite is enough."""
-    client, engine = contacts_app(sqlite_url, tmp_path, ares.url)
-    yield client
-    engine.dispose()
+    with contacts_app(sqlite_url, tmp_path, ares.url) as client:
+        yield client
 
 
 def test_a_valid_ico_finds_the_company_with_name_dic_and_address(lookups: Api) -> None:
@@ -166,11 +158,8 @@ def test_search_links_name_firmy_cz_and_google(api: Api) -> None:
 
 
 def test_ares_down_is_a_502_problem(sqlite_url: str, tmp_path: Path) -> None:
-    api, engine = contacts_app(sqlite_url, tmp_path, f"http://127.0.0.1:{free_port()}/rest")
-    try:
+    with contacts_app(sqlite_url, tmp_path, f"http://127.0.0.1:{free_port()}/rest") as api:
         response = api.call("GET", "/registry/companies?ico=27074358")
-    finally:
-        engine.dispose()
 
     assert response.status_code == 502
     assert response.content_type == "application/problem+json"
@@ -178,14 +167,10 @@ def test_ares_down_is_a_502_problem(sqlite_url: str, tmp_path: Path) -> None:
 
 
 def test_ares_slower_than_the_timeout_is_a_504_problem(sqlite_url: str, tmp_path: Path) -> None:
-    with FakeAres(delay=1.5) as slow:
-        api, engine = contacts_app(sqlite_url, tmp_path, slow.url)
-        try:
-            response = api.call("GET", "/registry/companies?ico=27074358")
-            company = api.call("POST", "/companies", json={"name": "x", "reg_id": "27074358"}).get_json()
-            fill = api.call("POST", f"/companies/{company['id']}/registry-fill")
-        finally:
-            engine.dispose()
+    with FakeAres(delay=1.5) as slow, contacts_app(sqlite_url, tmp_path, slow.url) as api:
+        response = api.call("GET", "/registry/companies?ico=27074358")
+        company = api.call("POST", "/companies", json={"name": "x", "reg_id": "27074358"}).get_json()
+        fill = api.call("POST", f"/companies/{company['id']}/registry-fill")
 
     assert response.status_code == 504
     assert response.content_type == "application/problem+json"

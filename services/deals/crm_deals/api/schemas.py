@@ -88,26 +88,31 @@ class LinkOutSchema(RecordRefSchema):
     """A contact the deal links."""
 
 
+def exact(description: str) -> fields.String:
+    """Return an answer's exact decimal, written as a string so that no float rounds it."""
+    return fields.String(metadata={"description": f"{description}: an exact decimal as a string, e.g. \"1234.50\"."})
+
+
 class ProductLineOutSchema(Schema):
     id = fields.String()
     product = fields.String(allow_none=True)
     code = fields.String(allow_none=True)
-    quantity = fields.String()
-    unit_price = fields.String()
-    discount_percent = fields.String()
-    total = fields.String()
+    quantity = exact("How many units")
+    unit_price = exact("The price of one unit")
+    discount_percent = exact("The discount off the line's price, in percent")
+    total = exact("quantity × unit_price less the discount")
 
 
 class DealOutSchema(RecordOutSchema):
     name = fields.String()
-    value = fields.String()
-    currency = fields.String()
+    value = exact("The deal's value (the sum of its product lines when it has any)")
+    currency = fields.String(validate=validate.OneOf(sorted(CURRENCIES)))
     source = fields.String(allow_none=True)
     process_id = fields.String()
     process_name = fields.String()
     stage_id = fields.String()
     stage_name = fields.String()
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf(STATUSES))
     lost_reason = fields.String(allow_none=True)
     planned_close_date = fields.String(allow_none=True)
     owner_id = fields.String()
@@ -137,8 +142,8 @@ class SummaryArgsSchema(StrictSchema):
 
 
 class TotalSchema(Schema):
-    currency = fields.String()
-    value = fields.String()
+    currency = fields.String(validate=validate.OneOf(sorted(CURRENCIES)))
+    value = exact("The sum of the deals' values in this currency")
 
 
 class StageSummarySchema(Schema):
