@@ -48,3 +48,20 @@ def outbox_events(engine: sa.Engine) -> list[dict[str, Any]]:
     with engine.connect() as connection:
         bodies = connection.execute(sa.text("SELECT body FROM outbox ORDER BY id")).scalars()
         return [json.loads(body) for body in bodies]
+
+
+class ApiClient:
+    """A test client of a service's `/api/v1`, calling as `headers` unless told otherwise, that reads the outbox."""
+
+    def __init__(self, app: Flask, headers: Mapping[str, str]) -> None:
+        self.client = app.test_client()
+        self.engine = context_of(app).engine
+        self.headers = dict(headers)
+
+    def call(self, method: str, path: str, headers: Mapping[str, str] | None = None, **kwargs: Any) -> Any:
+        """Call `/api/v1{path}` with the given headers, or else the client's own."""
+        return self.client.open(f"/api/v1{path}", method=method, headers=dict(headers or self.headers), **kwargs)
+
+    def events(self) -> list[dict[str, Any]]:
+        """Return the events the calls' writes left in the outbox, oldest first."""
+        return outbox_events(self.engine)

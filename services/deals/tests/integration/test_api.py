@@ -8,11 +8,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-import sqlalchemy as sa
-from flask.testing import FlaskClient
 
-from crm_shared.service_app import context_of
-from crm_shared.testing.apps import migrated_app, outbox_events
+from crm_shared.testing.apps import ApiClient, migrated_app
 from crm_shared.testing.tokens import TokenIssuer
 
 from crm_deals.app import create_app
@@ -28,23 +25,13 @@ STRANGER = issuer.headers("user", user_id=str(uuid.uuid4()), name="Cizí Člově
 ADMIN = issuer.headers("admin", name="Admin")
 
 
-class Api:
-    """A test client that also reads the outbox the writes leave behind."""
-
-    def __init__(self, client: FlaskClient, engine: sa.Engine) -> None:
-        self.client = client
-        self.engine = engine
-
-    def call(self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
-        return self.client.open(f"/api/v1{path}", method=method, headers=headers or USER, **kwargs)
+class Api(ApiClient):
+    """A test client calling as USER unless told otherwise, that also reads the outbox the writes leave behind."""
 
     def ok(self, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
         response = self.call(method, path, **kwargs)
         assert response.status_code == status, response.get_json()
         return response.get_json()
-
-    def events(self) -> list[dict[str, Any]]:
-        return outbox_events(self.engine)
 
     def default_process(self) -> dict[str, Any]:
         return self.ok("GET", "/processes")["items"][0]
@@ -53,7 +40,7 @@ class Api:
 @pytest.fixture
 def api(any_database_url: str, tmp_path: Path) -> Iterator[Api]:
     with migrated_app(SERVICE, create_app, any_database_url, tmp_path, issuer.verifier()) as app:
-        yield Api(app.test_client(), context_of(app).engine)
+        yield Api(app, USER)
 
 
 def changes_of(event: dict[str, Any]) -> list[tuple[str, Any, Any]]:
