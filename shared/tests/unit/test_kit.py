@@ -65,6 +65,32 @@ def test_a_unit_bound_to_a_consumers_transaction_writes_its_events_there_and_lea
     assert [key for key, _ in keys] == ["crm.person.updated"]
 
 
+class _Notes:
+    def __init__(self, connection: sa.Connection) -> None:
+        self.connection = connection
+
+
+class _NotesUnitOfWork(UnitOfWork):
+    service = "notes"
+    repositories = {"notes": _Notes}
+    notes: _Notes
+
+
+def test_each_transaction_attaches_the_named_repositories_to_its_own_connection(tmp_path: Path) -> None:
+    engine = db.create_engine(f"sqlite:///{tmp_path}/kit.sqlite3")
+    metadata = sa.MetaData()
+    table = outbox_table(metadata)
+    metadata.create_all(engine)
+    try:
+        with _NotesUnitOfWork(engine, table) as first:
+            first_connection = first.notes.connection
+            assert first_connection is first.connection
+        with _NotesUnitOfWork(engine, table) as second:
+            assert second.notes.connection is second.connection is not first_connection
+    finally:
+        engine.dispose()
+
+
 def test_upserts_insert_update_and_leave_taken_keys_alone(tmp_path: Path) -> None:
     engine = db.create_engine(f"sqlite:///{tmp_path}/upsert.sqlite3")
     metadata = sa.MetaData()

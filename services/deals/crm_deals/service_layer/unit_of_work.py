@@ -18,13 +18,10 @@ class DealsUnitOfWork(UnitOfWork):
 
     service = SERVICE
     outbox_table = tables.outbox
+    repositories = {
+        "processes": ProcessRepository, "deals": DealRepository, "sources": SourceRepository, "contacts": ContactCopies,
+    }
     processes: ProcessRepository
     deals: DealRepository
     sources: SourceRepository
     contacts: ContactCopies
-
-    def _open(self) -> None:
-        self.processes = ProcessRepository(self.connection)
-        self.deals = DealRepository(self.connection)
-        self.sources = SourceRepository(self.connection)
-        self.contacts = ContactCopies(self.connection)
