@@ -4,7 +4,7 @@ from alembic import op
 
 from crm_shared.columns import record_key, stamps, uuid_key, uuid_ref
 from crm_shared.migration_ops import create_inbox_v1, create_outbox_v1
-from crm_shared.types import JSONValue, UTCDateTime
+from crm_shared.types import JSONValue
 
 revision = "0001"
 down_revision = None
