@@ -6,6 +6,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from crm_shared import db
+from crm_shared.columns import record_key, stamps, uuid_ref
 from crm_shared.copies import is_newer
 from crm_shared.declaration import ConsumerQueue, ServiceDeclaration, installed
 from crm_shared.errors import problem_of
@@ -131,3 +132,14 @@ def test_the_gateway_routes_the_prefixes_a_service_declares() -> None:
 
     owners = declared_owners([ServiceDeclaration("notes", 8090, routes=("notes", "note-types"))])
     assert owners["notes"] == "notes" and owners["note-types"] == "notes"
+
+
+def test_a_versioned_record_table_built_from_the_column_groups_has_its_uuid_key_version_and_stamps() -> None:
+    table = sa.Table("notes", sa.MetaData(), *record_key(), uuid_ref("owner_id", nullable=True), *stamps())
+
+    assert [column.name for column in table.primary_key] == ["id"]
+    assert [(column.name, column.nullable) for column in table.columns] == [
+        ("id", False), ("version", False), ("owner_id", True),
+        ("created_at", False), ("created_by", False), ("updated_at", False), ("updated_by", False),
+    ]
+    assert {column.type.length for column in (table.c.id, table.c.owner_id, table.c.created_by)} == {36}
