@@ -45,7 +45,9 @@ class ProcessOutSchema(RecordOutSchema):
     name = fields.String()
     stages = fields.List(fields.Nested(StageOutSchema))
     won_task_template_id = fields.String(allow_none=True)
+    won_task_template_name = fields.String(allow_none=True)
     lost_task_template_id = fields.String(allow_none=True)
+    lost_task_template_name = fields.String(allow_none=True)
     is_default = fields.Boolean()
 
 

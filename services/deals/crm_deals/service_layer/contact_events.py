@@ -1,7 +1,7 @@
 """Keeping the copy of contacts from their events, and moving or removing deals' links with them."""
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 from crm_shared.envelope import SYSTEM, CloudEvent, InvalidEvent
 from crm_shared.types import utcnow
@@ -14,21 +14,8 @@ from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
 KINDS = ("person", "company")
 
 
-def handle_events(uow: DealsUnitOfWork, events: Sequence[CloudEvent]) -> None:
-    """Apply contact events with the consumer's unit of work; InvalidEvent for a wrong shape.
-
-    Each event is a use case of its own: the deals it relinks emit their `updated` events,
-    correlated with the contact event, into the outbox of the consumer's transaction.
-    """
-    for event in events:
-        kind, _, operation = event.type.removeprefix("crm.").partition(".")
-        if kind in KINDS:
-            with uow.caused_by(event):
-                _handle(uow, event, kind, operation)
-                uow.commit()
-
-
-def _handle(uow: DealsUnitOfWork, event: CloudEvent, kind: str, operation: str) -> None:
+def handle_contact_event(uow: DealsUnitOfWork, event: CloudEvent, kind: str, operation: str) -> None:
+    """Apply one person or company event to the copy, and move or remove the links it concerns."""
     contact = _contact(event, kind, gone=operation == "deleted")
     fresh = uow.contacts.apply(contact, utcnow())
     if operation == "deleted" and fresh:
@@ -84,4 +71,4 @@ def _relink(uow: DealsUnitOfWork, contact_id: str, target: Link | None) -> None:
         changed, changes = deal.with_links(links, actor_id=SYSTEM.id, now=now)
         if changes:
             uow.deals.save(changed)
-            uow.emit(deal_changed(changed, "updated", changes))
+            uow.emit(deal_changed(changed, "updated", changes, uow.processes.get(changed.process_id)))

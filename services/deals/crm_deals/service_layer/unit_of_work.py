@@ -8,6 +8,7 @@ from crm_deals.adapters.contacts_copy import ContactCopies
 from crm_deals.adapters.processes import ProcessRepository
 from crm_deals.adapters.repository import DealRepository
 from crm_deals.adapters.sources import SourceRepository
+from crm_deals.adapters.task_templates_copy import TemplateCopies
 from crm_deals.declaration import SERVICE as DECLARATION
 
 SERVICE = DECLARATION.name
@@ -20,8 +21,10 @@ class DealsUnitOfWork(UnitOfWork):
     outbox_table = tables.outbox
     repositories = {
         "processes": ProcessRepository, "deals": DealRepository, "sources": SourceRepository, "contacts": ContactCopies,
+        "task_templates": TemplateCopies,
     }
     processes: ProcessRepository
     deals: DealRepository
     sources: SourceRepository
     contacts: ContactCopies
+    task_templates: TemplateCopies
