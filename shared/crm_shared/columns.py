@@ -1,33 +1,55 @@
-"""Columns several services' tables share, frozen per version like `crm_shared.migration_ops`.
+"""Column groups the services' tables share, for the declared tables and the migrations alike.
 
-A table and the migration that creates it both call the same version, so the two cannot drift;
-a later change of these columns gets a new function (and a new migration), never an edit here.
+Migrations build their tables from these groups too, so a group is never edited once a
+migration uses it: a table that needs other columns gets them beside the group, in a new
+migration. The migration tests (`crm_shared.testing.schema.migration_drift`) keep each
+service's declared tables and its migrations in step.
 """
 from __future__ import annotations
+
+from typing import Any
 
 import sqlalchemy as sa
 
 from crm_shared.types import UTCDateTime
 
+#: a UUID in its canonical text form (and the few fixed ids such as "system")
+UUID_LENGTH = 36
 
-def stamp_columns_v1(user_id_length: int = 36) -> list[sa.Column]:
-    """Return who created and last changed a record, and when."""
+
+def uuid_key(name: str = "id") -> sa.Column:
+    """Return a primary-key column holding a record's UUID."""
+    return sa.Column(name, sa.String(UUID_LENGTH), primary_key=True)
+
+
+def uuid_ref(name: str, *constraints: Any, nullable: bool = False, **options: Any) -> sa.Column:
+    """Return a column naming another record (or a user) by its UUID."""
+    return sa.Column(name, sa.String(UUID_LENGTH), *constraints, nullable=nullable, **options)
+
+
+def record_key() -> list[sa.Column]:
+    """Return the id and the version (1 at creation, one more per change) of a versioned record."""
+    return [uuid_key(), sa.Column("version", sa.Integer(), nullable=False)]
+
+
+def stamps() -> list[sa.Column]:
+    """Return who created and who last changed a record, and when."""
     return [
         sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("created_by", sa.String(user_id_length), nullable=False),
+        uuid_ref("created_by"),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
-        sa.Column("updated_by", sa.String(user_id_length), nullable=False),
+        uuid_ref("updated_by"),
     ]
 
 
-def record_copy_columns_v1() -> list[sa.Column]:
+def record_copy() -> list[sa.Column]:
     """Return the columns of a copy of other services' records kept from their events
-    (`crm_shared.copies.KnownRecord`): kind, name, owner, validity, pending, gone, last sequence."""
+    (`crm_shared.copies.KnownRecord`): kind, name, owner, validity, pending, gone, the last sequence."""
     return [
-        sa.Column("id", sa.String(36), primary_key=True),
+        uuid_key(),
         sa.Column("kind", sa.String(10), nullable=False),
         sa.Column("name", sa.String(420), nullable=True),
-        sa.Column("owner_id", sa.String(64), nullable=True),
+        uuid_ref("owner_id", nullable=True),
         sa.Column("valid", sa.Boolean(), nullable=False),
         # pending: linked before its event arrived; gone: deleted or merged into another
         sa.Column("pending", sa.Boolean(), nullable=False),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from crm_shared.columns import record_copy_columns_v1, stamp_columns_v1
+from crm_shared.columns import record_copy, record_key, stamps as stamp_columns
 from crm_shared.inbox import inbox_table
 from crm_shared.outbox import outbox_table
 from crm_shared.types import JSONValue, UTCDateTime
@@ -16,14 +16,9 @@ from crm_shared.types import JSONValue, UTCDateTime
 metadata = sa.MetaData()
 
 
-def stamps() -> list[sa.Column]:
-    return stamp_columns_v1(64)
-
-
 task_types = sa.Table(
     "task_types", metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("version", sa.Integer(), nullable=False),
+    *record_key(),
     sa.Column("name", sa.String(100), nullable=False),
     sa.Column("suggest_next", JSONValue, nullable=True),
     sa.Column("position", sa.Integer(), nullable=False),
@@ -45,8 +40,7 @@ task_settings = sa.Table(
 
 tasks = sa.Table(
     "tasks", metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("version", sa.Integer(), nullable=False),
+    *record_key(),
     sa.Column("body", JSONValue, nullable=False),
     sa.Column("type_id", sa.String(36), nullable=False),
     sa.Column("status_id", sa.String(36), nullable=True),
@@ -55,7 +49,7 @@ tasks = sa.Table(
     sa.Column("done", sa.Boolean(), nullable=False),
     # the due time, or the start of a timed task: what due_from / due_to filter on
     sa.Column("at", UTCDateTime(), nullable=True),
-    *stamps(),
+    *stamp_columns(),
     sa.Index("ix_tasks_responsible", "responsible_id", "created_at", "id"),
     sa.Index("ix_tasks_created", "created_at", "id"),
     sa.Index("ix_tasks_type", "type_id"),
@@ -101,24 +95,22 @@ task_shares = sa.Table(
 
 task_templates = sa.Table(
     "task_templates", metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("version", sa.Integer(), nullable=False),
+    *record_key(),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("items", JSONValue, nullable=False),
-    *stamps(),
+    *stamp_columns(),
 )
 
 spaces = sa.Table(
     "spaces", metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("version", sa.Integer(), nullable=False),
+    *record_key(),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("member_ids", JSONValue, nullable=False),
-    *stamps(),
+    *stamp_columns(),
 )
 
 #: the copy of the persons, companies and deals tasks link, kept from their events
-records = sa.Table("records", metadata, *record_copy_columns_v1())
+records = sa.Table("records", metadata, *record_copy())
 
 #: the users' names, kept from the gateway's user events (the audit shows names)
 user_names = sa.Table(

@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from crm_shared.schema_fields import UUIDString
-from crm_shared.schemas import PageArgsSchema, StampedSchema, StrictSchema, page_schema
+from crm_shared.schemas import PageArgsSchema, RecordOutSchema, RecordRefSchema, StrictSchema, page_schema
 
 from crm_tasks.domain.links import LINK_TYPES
 from crm_tasks.domain.sharing import LEVELS
@@ -55,12 +55,6 @@ class LinkInSchema(StrictSchema):
     id = UUIDString(required=True)
 
 
-class LinkOutSchema(Schema):
-    type = fields.String()
-    id = fields.String()
-    name = fields.String(allow_none=True)
-
-
 class TaskInSchema(StrictSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=500))
     type_id = UUIDString(required=True)
@@ -91,7 +85,7 @@ class SuggestionOverridesSchema(StrictSchema):
     links = fields.List(fields.Nested(LinkInSchema), validate=validate.Length(max=4))
 
 
-class TaskOutSchema(StampedSchema):
+class TaskOutSchema(RecordOutSchema):
     """A task; one seen through free/busy has only `id`, `start`, `end`, `due` and `busy`."""
 
     title = fields.String()
@@ -110,7 +104,7 @@ class TaskOutSchema(StampedSchema):
     reminders = fields.List(fields.Integer())
     rrule = fields.String(allow_none=True)
     description = fields.String(allow_none=True)
-    links = fields.List(fields.Nested(LinkOutSchema))
+    links = fields.List(fields.Nested(RecordRefSchema))
     done = fields.Boolean()
     done_at = fields.String(allow_none=True)
     access = fields.String()
@@ -175,7 +169,7 @@ class TemplateInSchema(StrictSchema):
     items = fields.List(fields.Nested(TemplateItemSchema), required=True, validate=validate.Length(max=100))
 
 
-class TemplateOutSchema(StampedSchema):
+class TemplateOutSchema(RecordOutSchema):
     name = fields.String()
     items = fields.List(fields.Dict())
 
@@ -195,7 +189,7 @@ class SpaceInSchema(StrictSchema):
     member_ids = fields.List(UUIDString(), validate=validate.Length(max=100))
 
 
-class SpaceOutSchema(StampedSchema):
+class SpaceOutSchema(RecordOutSchema):
     name = fields.String()
     member_ids = fields.List(fields.String())
 

@@ -20,6 +20,12 @@ class TasksUnitOfWork(UnitOfWork):
 
     service = SERVICE
     outbox_table = tables.outbox
+    repositories = {
+        "types": TypeRepository, "statuses": StatusRepository, "settings": SettingsRepository,
+        "tasks": TaskRepository, "comments": CommentRepository, "shares": ShareRepository,
+        "templates": TemplateRepository, "spaces": SpaceRepository, "records": RecordCopies, "users": UserNames,
+        "feeds": FeedRepository, "post_sale": PostSaleRuns,
+    }
     types: TypeRepository
     statuses: StatusRepository
     settings: SettingsRepository
@@ -32,17 +38,3 @@ class TasksUnitOfWork(UnitOfWork):
     users: UserNames
     feeds: FeedRepository
     post_sale: PostSaleRuns
-
-    def _open(self) -> None:
-        self.types = TypeRepository(self.connection)
-        self.statuses = StatusRepository(self.connection)
-        self.settings = SettingsRepository(self.connection)
-        self.tasks = TaskRepository(self.connection)
-        self.comments = CommentRepository(self.connection)
-        self.shares = ShareRepository(self.connection)
-        self.templates = TemplateRepository(self.connection)
-        self.spaces = SpaceRepository(self.connection)
-        self.records = RecordCopies(self.connection)
-        self.users = UserNames(self.connection)
-        self.feeds = FeedRepository(self.connection)
-        self.post_sale = PostSaleRuns(self.connection)

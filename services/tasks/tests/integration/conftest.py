@@ -6,14 +6,12 @@ from typing import Any, Iterator
 
 import pytest
 
-from crm_shared.service_app import context_of
-from crm_shared.testing.service_api import ServiceApi, migrated_app
+from crm_shared.testing.apps import ApiClient, migrated_app
 from crm_shared.testing.tokens import TokenIssuer
 
-import crm_tasks
 from crm_tasks.app import create_app
+from crm_tasks.declaration import SERVICE
 
-MIGRATIONS = str(Path(crm_tasks.__file__).parent / "migrations")
 issuer = TokenIssuer()
 ANN = "11111111-1111-1111-1111-111111111111"
 BOB = "22222222-2222-2222-2222-222222222222"
@@ -24,8 +22,14 @@ AS_CID = issuer.headers("user", user_id=CID, name="Cid Colleague")
 AS_ADMIN = issuer.headers("admin", name="Ada Admin")
 
 
-class Api(ServiceApi):
+class Api(ApiClient):
     """The tasks API as a test drives it."""
+
+    def ok(self, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
+        """Call and return the JSON answer, failing with it unless the status is `status`."""
+        response = self.call(method, path, **kwargs)
+        assert response.status_code == status, (response.status_code, response.get_json())
+        return response.get_json()
 
     def type_id(self, name: str) -> str:
         return next(t["id"] for t in self.ok("GET", "/task-types")["items"] if t["name"] == name)
@@ -37,8 +41,8 @@ class Api(ServiceApi):
 
 @pytest.fixture
 def api(any_database_url: str, tmp_path: Path) -> Iterator[Api]:
-    with migrated_app(create_app, "tasks", MIGRATIONS, any_database_url, tmp_path, issuer.verifier()) as app:
-        yield Api(app.test_client(), context_of(app).engine, AS_ANN)
+    with migrated_app(SERVICE, create_app, any_database_url, tmp_path, issuer.verifier()) as app:
+        yield Api(app, AS_ANN)
 
 
 def changes_of(event: dict[str, Any]) -> list[tuple[str, Any, Any]]:

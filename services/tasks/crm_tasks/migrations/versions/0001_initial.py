@@ -10,7 +10,7 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
-from crm_shared.columns import record_copy_columns_v1, stamp_columns_v1
+from crm_shared.columns import record_copy, record_key, stamps as stamp_columns
 from crm_shared.migration_ops import create_inbox_v1, create_outbox_v1
 from crm_shared.types import JSONValue, UTCDateTime
 
@@ -28,8 +28,7 @@ TABLES = ("task_types", "task_statuses", "task_settings", "tasks", "task_members
 def upgrade() -> None:
     task_types = op.create_table(
         "task_types",
-        sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("version", sa.Integer(), nullable=False),
+        *record_key(),
         sa.Column("name", sa.String(100), nullable=False),
         sa.Column("suggest_next", JSONValue, nullable=True),
         sa.Column("position", sa.Integer(), nullable=False),
@@ -50,8 +49,7 @@ def upgrade() -> None:
 
     op.create_table(
         "tasks",
-        sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("version", sa.Integer(), nullable=False),
+        *record_key(),
         sa.Column("body", JSONValue, nullable=False),
         sa.Column("type_id", sa.String(36), nullable=False),
         sa.Column("status_id", sa.String(36), nullable=True),
@@ -60,7 +58,7 @@ def upgrade() -> None:
         sa.Column("done", sa.Boolean(), nullable=False),
         # the due time, or the start of a timed task: what due_from / due_to filter on
         sa.Column("at", UTCDateTime(), nullable=True),
-        *stamp_columns_v1(64),
+        *stamp_columns(),
         sa.Index("ix_tasks_responsible", "responsible_id", "created_at", "id"),
         sa.Index("ix_tasks_created", "created_at", "id"),
         sa.Index("ix_tasks_type", "type_id"),
@@ -105,23 +103,21 @@ def upgrade() -> None:
 
     op.create_table(
         "task_templates",
-        sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("version", sa.Integer(), nullable=False),
+        *record_key(),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("items", JSONValue, nullable=False),
-        *stamp_columns_v1(64),
+        *stamp_columns(),
     )
 
     op.create_table(
         "spaces",
-        sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("version", sa.Integer(), nullable=False),
+        *record_key(),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("member_ids", JSONValue, nullable=False),
-        *stamp_columns_v1(64),
+        *stamp_columns(),
     )
 
-    op.create_table("records", *record_copy_columns_v1())
+    op.create_table("records", *record_copy())
 
     op.create_table(
         "user_names",
