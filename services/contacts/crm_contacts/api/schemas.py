@@ -155,6 +155,7 @@ class GroupOutSchema(Schema):
     version = fields.Integer()
     name = fields.String()
     description = fields.String(allow_none=True)
+    owner_id = fields.String()
     created_at = fields.String()
     created_by = fields.String()
     updated_at = fields.String()

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from crm_shared.service_app import context_of
 from crm_shared.config import Settings
 from crm_shared.migrations import upgrade
+from crm_shared.testing.sessions import FakeUserDirectory
 from crm_shared.testing.tokens import TokenIssuer
 
 from crm_contacts.__main__ import MIGRATIONS
@@ -21,6 +22,19 @@ ALICE = "aaaaaaaa-0000-0000-0000-000000000001"
 BOB = "bbbbbbbb-0000-0000-0000-000000000002"
 MANAGER = "cccccccc-0000-0000-0000-000000000003"
 ADMIN = "dddddddd-0000-0000-0000-000000000004"
+#: a user of the gateway who no longer may act
+GONE = "eeeeeeee-0000-0000-0000-000000000005"
+
+
+def directory() -> FakeUserDirectory:
+    """The gateway's users as these tests know them: the four callers and a deactivated user."""
+    users = FakeUserDirectory()
+    users.add(ALICE, name="Alice User", manager_id=MANAGER)
+    users.add(BOB, name="Bob User")
+    users.add(MANAGER, name="Mona Manager", role="manager")
+    users.add(ADMIN, name="Ada Admin", role="admin")
+    users.add(GONE, name="Gone User", active=False, manager_id=MANAGER)
+    return users
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +78,8 @@ class ContactsApi:
 def contacts(any_database_url: str, tmp_path: Path, issuer: TokenIssuer) -> Iterator[ContactsApi]:
     settings = Settings.from_env("contacts", {"CRM_DATA_DIR": str(tmp_path), "CRM_DATABASE_URL": any_database_url})
     upgrade(settings.database_url, MIGRATIONS, "contacts")
-    app = create_app(settings, verifier=issuer.verifier())
+    users = directory()
+    app = create_app(settings, verifier=issuer.verifier(), users_for=lambda _token: users)
     engine = context_of(app).engine
     yield ContactsApi(app.test_client(), engine, issuer)
     engine.dispose()

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from crm_shared.config import Settings
+from crm_shared.service_app import context_of
 from crm_shared.migrations import upgrade
 from crm_shared.testing.api_fuzz import fuzz_findings
 from crm_shared.testing.tokens import TokenIssuer
@@ -25,4 +26,4 @@ def test_no_generated_call_makes_a_server_error_or_an_undocumented_status(postgr
         findings = fuzz_findings(app, issuer.headers("admin", name="Ada Admin"))
         assert not findings, "\n\n".join(findings)
     finally:
-        app.extensions["crm_deals"]["engine"].dispose()
+        context_of(app).engine.dispose()
