@@ -9,10 +9,15 @@ from crm_deals.domain.processes import Process
 
 
 def deal_changed(deal: Deal, operation: str, changes: list[Change]) -> ObjectChanged:
-    """Describe a committed change of a deal; `state` carries its links for the contacts service."""
+    """Describe a committed change of a deal; `state` carries its links for the contacts service.
+
+    Hidden links (to contacts the linking user could not see) are not among them.
+    """
+    state = deal.state()
+    state["links"] = [link.as_dict() for link in deal.links if link.reported]
     return ObjectChanged(
         object_type="deal", object_id=deal.id, object_name=deal.name, object_link=deal.link,
-        operation=operation, sequence=deal.version, changes=tuple(changes), state=deal.state(),
+        operation=operation, sequence=deal.version, changes=tuple(changes), state=state,
     )
 
 
