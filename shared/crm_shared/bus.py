@@ -1,11 +1,14 @@
 """Connections to the message bus: RabbitMQ, or kombu's embedded file transport."""
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import itertools
 import os
 import time
 import uuid
 from pathlib import Path
+from typing import Iterator
 
 from kombu import Connection
 from kombu.transport import filesystem, virtual
@@ -33,6 +36,34 @@ class EmbeddedChannel(filesystem.Channel):
         with open(partial, "wb") as handle:
             handle.write(dumps(payload).encode())
         os.rename(partial, final)
+
+    def _queue_bind(self, exchange, routing_key, pattern, queue):  # type: ignore[no-untyped-def]
+        """Add a binding to the exchange's table, replacing the table file whole.
+
+        The stock channel truncates the table file and then locks it, so a process
+        declaring the same topology at the same moment reads an empty table and fails.
+        Here writers serialise on one lock file and rename a complete table into place:
+        a reader sees the old table or the new one, never a part.
+        """
+        file = self._exchange_file(exchange)
+        self.control_folder.mkdir(exist_ok=True)
+        entry = filesystem.exchange_queue_t(routing_key or "", pattern or "", queue or "")
+        with self._bindings_lock():
+            table = self.get_table(exchange)
+            if entry in table:
+                return
+            partial = file.with_name(f"{file.name}.{uuid.uuid4().hex}.partial")
+            partial.write_bytes(dumps([entry, *table]).encode())
+            os.replace(partial, file)
+
+    @contextlib.contextmanager
+    def _bindings_lock(self) -> Iterator[None]:
+        with open(self.control_folder / "bindings.lock", "a") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 class EmbeddedTransport(filesystem.Transport):

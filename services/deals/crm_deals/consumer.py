@@ -1,4 +1,5 @@
-"""The deals consumer: contact events keep the copy of contacts and the deals' links in step."""
+"""The deals consumer: contact events keep the copy of contacts and the deals' links in step, task
+template events the copy of templates and the processes naming them."""
 from __future__ import annotations
 
 import threading
@@ -9,7 +10,7 @@ from crm_shared.unit_of_work import bind
 
 from crm_deals.adapters import tables
 from crm_deals.declaration import SERVICE
-from crm_deals.service_layer.contact_events import handle_events
+from crm_deals.service_layer.incoming import handle_events
 from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
 
 assert SERVICE.queue is not None

@@ -5,6 +5,6 @@ SERVICE = ServiceDeclaration(
     name="deals",
     port=8082,
     relay=True,
-    queue=ConsumerQueue("deals", ("crm.person.#", "crm.company.#")),
+    queue=ConsumerQueue("deals", ("crm.person.#", "crm.company.#", "crm.task_template.#")),
     routes=("deals", "processes", "deal-sources"),
 )

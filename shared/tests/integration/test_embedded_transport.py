@@ -48,7 +48,13 @@ def test_concurrent_publishers_lose_nothing_and_keep_their_order(tmp_path: Path)
 
     consumer = threading.Thread(target=consume)
     consumer.start()
-    publishers = [threading.Thread(target=publish, args=(settings, k)) for k in range(PUBLISHERS)]
+    def publish_reporting(publisher: int) -> None:
+        try:
+            publish(settings, publisher)
+        except Exception as exc:  # a publisher that dies would otherwise only show as missing messages
+            errors.append(repr(exc))
+
+    publishers = [threading.Thread(target=publish_reporting, args=(k,)) for k in range(PUBLISHERS)]
     for thread in publishers:
         thread.start()
     for thread in publishers:

@@ -96,6 +96,19 @@ contacts = sa.Table(
     sa.Column("updated_at", UTCDateTime(), nullable=False),
 )
 
+#: the deals service's copy of the task templates processes name, kept from task template events
+task_templates = sa.Table(
+    "task_templates",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("name", sa.String(300), nullable=True),
+    # pending: named by a process before its event arrived; gone: deleted (the last name stays)
+    sa.Column("pending", sa.Boolean(), nullable=False),
+    sa.Column("gone", sa.Boolean(), nullable=False),
+    sa.Column("sequence", sa.Integer(), nullable=False),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+)
+
 deal_sources = sa.Table(
     "deal_sources",
     metadata,

@@ -40,8 +40,13 @@ class Process:
     lost_task_template_id: str | None = None
     is_default: bool = False
     retired_stages: dict[str, str] = field(default_factory=dict)
+    # the templates' names from the deals service's copy (None while pending); not stored with the process
+    won_task_template_name: str | None = None
+    lost_task_template_name: str | None = None
 
     editable = ("name", "stages", "won_task_template_id", "lost_task_template_id")
+    #: what the audit log shows: the templates as {"id", "name"}, not as bare ids
+    audited = ("name", "stages", "won_task_template", "lost_task_template")
 
     @property
     def link(self) -> str:
@@ -56,13 +61,18 @@ class Process:
         return next((stage for stage in self.stages if stage.id == stage_id), None)
 
     def values(self) -> dict[str, Any]:
-        """Return the editable fields as the audit log shows them (stages by name, in order)."""
+        """Return the audited fields as the audit log shows them (stages by name, templates as {"id", "name"})."""
         return {
             "name": self.name,
             "stages": [stage.name for stage in self.stages],
-            "won_task_template_id": self.won_task_template_id,
-            "lost_task_template_id": self.lost_task_template_id,
+            "won_task_template": _template(self.won_task_template_id, self.won_task_template_name),
+            "lost_task_template": _template(self.lost_task_template_id, self.lost_task_template_name),
         }
+
+    def post_sale(self) -> dict[str, str | None]:
+        """Return the ids of the task templates for a won and a lost deal (None when none)."""
+        return {"won_task_template_id": self.won_task_template_id,
+                "lost_task_template_id": self.lost_task_template_id}
 
     def state(self) -> dict[str, Any]:
         """Return the whole process as plain data."""
@@ -70,7 +80,9 @@ class Process:
             "id": self.id, "version": self.version, "name": self.name,
             "stages": [stage.as_dict() for stage in self.stages],
             "won_task_template_id": self.won_task_template_id,
+            "won_task_template_name": self.won_task_template_name,
             "lost_task_template_id": self.lost_task_template_id,
+            "lost_task_template_name": self.lost_task_template_name,
             "is_default": self.is_default,
             "created_at": self.created_at.isoformat(), "created_by": self.created_by,
             "updated_at": self.updated_at.isoformat(), "updated_by": self.updated_by,
@@ -78,20 +90,24 @@ class Process:
 
     def creation_changes(self) -> list[Change]:
         """Return every set field as a change from nothing."""
-        return created(self.values(), self.editable)
+        return created(self.values(), self.audited)
 
     def updated(
         self, patch: Mapping[str, Any], *, actor_id: str, now: datetime
     ) -> tuple["Process", list[Change], set[str]]:
         """Return the changed process, the field changes and the ids of the stages it removes."""
         values = {key: value for key, value in patch.items() if key != "stages"}
+        for key in ("won_task_template", "lost_task_template"):
+            if f"{key}_id" in values and f"{key}_name" not in values:
+                same = values[f"{key}_id"] == getattr(self, f"{key}_id")
+                values[f"{key}_name"] = getattr(self, f"{key}_name") if same else None
         stages, removed = self.stages, set[str]()
         if "stages" in patch:
             stages, removed = self._restaged(patch["stages"])
         retired = {**self.retired_stages, **{s.id: s.name for s in self.stages if s.id in removed}}
         proposed = replace(self, **values, stages=stages, retired_stages=retired)
         proposed.check()
-        changes = diff(self.values(), proposed.values(), self.editable)
+        changes = diff(self.values(), proposed.values(), self.audited)
         if not changes and stages == self.stages:
             return self, [], set()
         return replace(proposed, version=self.version + 1, updated_at=now, updated_by=actor_id), changes, removed
@@ -130,10 +146,16 @@ def new_process(
         created_at=now, created_by=actor_id, updated_at=now, updated_by=actor_id,
         won_task_template_id=values.get("won_task_template_id"),
         lost_task_template_id=values.get("lost_task_template_id"),
+        won_task_template_name=values.get("won_task_template_name"),
+        lost_task_template_name=values.get("lost_task_template_name"),
         is_default=is_default,
     )
     process.check()
     return process
+
+
+def _template(template_id: str | None, name: str | None) -> dict[str, str | None] | None:
+    return {"id": template_id, "name": name} if template_id else None
 
 
 def _stage_name(item: Any) -> str:

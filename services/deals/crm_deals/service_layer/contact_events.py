@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 from crm_shared.envelope import SYSTEM, CloudEvent, InvalidEvent
 from crm_shared.types import utcnow
@@ -15,21 +15,8 @@ from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
 KINDS = ("person", "company")
 
 
-def handle_events(uow: DealsUnitOfWork, events: Sequence[CloudEvent]) -> None:
-    """Apply contact events with the consumer's unit of work; InvalidEvent for a wrong shape.
-
-    Each event is a use case of its own: the deals it relinks emit their `updated` events,
-    correlated with the contact event, into the outbox of the consumer's transaction.
-    """
-    for event in events:
-        kind, _, operation = event.type.removeprefix("crm.").partition(".")
-        if kind in KINDS:
-            with uow.caused_by(event):
-                _handle(uow, event, kind, operation)
-                uow.commit()
-
-
-def _handle(uow: DealsUnitOfWork, event: CloudEvent, kind: str, operation: str) -> None:
+def handle_contact_event(uow: DealsUnitOfWork, event: CloudEvent, kind: str, operation: str) -> None:
+    """Apply one person or company event to the copy, and move or remove the links it concerns."""
     contact = _contact(event, kind, gone=operation == "deleted")
     fresh = uow.contacts.apply(contact, utcnow())
     _settle(uow, contact.id)
@@ -70,7 +57,7 @@ def _settle(uow: DealsUnitOfWork, contact_id: str) -> None:
         settled, changes = deal.settling(contact.id, contact.owner_id, contact.name, actor_id=SYSTEM.id, now=now)
         uow.deals.save(settled)
         if changes:
-            uow.emit(deal_changed(settled, "updated", changes))
+            uow.emit(deal_changed(settled, "updated", changes, uow.processes.get(settled.process_id)))
 
 
 def _survivor(uow: DealsUnitOfWork, data: Mapping[str, Any], kind: str) -> Link | None:
@@ -113,4 +100,4 @@ def _relink(uow: DealsUnitOfWork, contact_id: str, target: Link | None) -> None:
         changed, changes = deal.with_links(links, actor_id=SYSTEM.id, now=now)
         if changes:
             uow.deals.save(changed)
-            uow.emit(deal_changed(changed, "updated", changes))
+            uow.emit(deal_changed(changed, "updated", changes, uow.processes.get(changed.process_id)))

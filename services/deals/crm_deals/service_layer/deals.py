@@ -35,7 +35,7 @@ def create_deal(uow: DealsUnitOfWork, values: Mapping[str, Any], *, users: UserD
         deal = new_deal(fields, id=str(uuid.uuid4()), process=process, sources=uow.sources.names(), links=links,
                         actor_id=uow.actor.id, now=utcnow())
         uow.deals.add(deal)
-        uow.emit(deal_changed(deal, "created", deal.creation_changes()))
+        uow.emit(deal_changed(deal, "created", deal.creation_changes(), process))
         uow.commit()
     return shown(uow, deal)
 
@@ -106,7 +106,7 @@ def delete_deal(uow: DealsUnitOfWork, deal_id: str, *, if_match: str | None = No
         deal = _existing(uow, deal_id, for_update=True)
         require_match(if_match, deal.version)
         uow.deals.remove(deal)
-        uow.emit(deal_changed(deal, "deleted", deal.deletion_changes()))
+        uow.emit(deal_changed(deal, "deleted", deal.deletion_changes(), uow.processes.get(deal.process_id)))
         uow.commit()
 
 
@@ -129,7 +129,7 @@ def _change(
         changed, changes = prepare(deal)()
         if changes:
             uow.deals.save(changed)
-            uow.emit(deal_changed(changed, "updated", changes))
+            uow.emit(deal_changed(changed, "updated", changes, uow.processes.get(changed.process_id)))
         uow.commit()
     return shown(uow, changed)
 

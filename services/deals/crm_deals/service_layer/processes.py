@@ -12,12 +12,14 @@ from crm_deals.adapters import processes as process_rows
 from crm_deals.adapters import sources
 from crm_deals.domain.events import process_changed
 from crm_deals.domain.processes import Process, new_process
+from crm_deals.service_layer.task_templates import with_template_names
 from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
 
 
 def create_process(uow: DealsUnitOfWork, values: Mapping[str, Any]) -> Process:
-    """Create a sales process; its event commits with it."""
+    """Create a sales process; its event commits with it. Post-sale templates are checked against the copy."""
     with uow:
+        values = with_template_names(uow, values)
         process = new_process(values, id=str(uuid.uuid4()), actor_id=uow.actor.id, now=utcnow())
         uow.processes.add(process)
         uow.emit(process_changed(process, "created", process.creation_changes()))
@@ -42,6 +44,7 @@ def list_processes(uow: DealsUnitOfWork, *, limit: int, cursor: str | None) -> t
 def update_process(uow: DealsUnitOfWork, process_id: str, patch: Mapping[str, Any]) -> Process:
     """Rename, re-stage or re-template a process; a stage an open deal is in cannot be removed."""
     with uow:
+        patch = with_template_names(uow, patch)
         process = existing_process(uow, process_id, for_update=True)
         changed, changes, removed = process.updated(patch, actor_id=uow.actor.id, now=utcnow())
         in_use = uow.processes.stages_used_by_open_deals(removed)

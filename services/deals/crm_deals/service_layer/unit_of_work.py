@@ -8,6 +8,7 @@ from crm_deals.adapters.contacts_copy import ContactCopies
 from crm_deals.adapters.processes import ProcessRepository
 from crm_deals.adapters.repository import DealRepository
 from crm_deals.adapters.sources import SourceRepository
+from crm_deals.adapters.task_templates_copy import TemplateCopies
 from crm_deals.declaration import SERVICE as DECLARATION
 
 SERVICE = DECLARATION.name
@@ -22,9 +23,11 @@ class DealsUnitOfWork(UnitOfWork):
     deals: DealRepository
     sources: SourceRepository
     contacts: ContactCopies
+    task_templates: TemplateCopies
 
     def _open(self) -> None:
         self.processes = ProcessRepository(self.connection)
         self.deals = DealRepository(self.connection)
         self.sources = SourceRepository(self.connection)
         self.contacts = ContactCopies(self.connection)
+        self.task_templates = TemplateCopies(self.connection)

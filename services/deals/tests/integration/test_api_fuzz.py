@@ -8,6 +8,7 @@ import pytest
 from crm_shared.config import Settings
 from crm_shared.service_app import context_of
 from crm_shared.migrations import upgrade
+from crm_shared.service_app import context_of
 from crm_shared.testing.api_fuzz import fuzz_findings
 from crm_shared.testing.tokens import TokenIssuer
 

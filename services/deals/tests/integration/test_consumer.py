@@ -1,8 +1,9 @@
-"""The deals consumer on RabbitMQ: contact events from the bus reach the copy and the deals' links."""
+"""The deals consumer on RabbitMQ: contact and task template events from the bus reach the copies, links, processes."""
 from __future__ import annotations
 
 import threading
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -20,9 +21,11 @@ from crm_shared.topology import declare_all
 
 import crm_deals
 from crm_deals.consumer import build_consumer
+from crm_deals.adapters.processes import ProcessRepository
 from crm_deals.domain.links import Link
 
 from .contact_events import contact_event
+from .test_post_sale_templates import template_event
 from .test_contact_events import add_deal, links_of, outbox
 
 pytestmark = pytest.mark.integration
@@ -64,3 +67,24 @@ def test_merge_and_delete_events_from_the_bus_move_and_remove_links_once(
     wait_until(lambda: [link["id"] for link in links_of(engine, deal)] == [target], timeout=20)
     wait_until(lambda: len(outbox(engine)) == 2, timeout=5)
     assert [e["actorname"] for e in outbox(engine)] == ["system", "system"]
+
+
+def test_template_events_from_the_bus_fill_the_copy_and_a_deletion_clears_the_processes_naming_it(
+    running: tuple[sa.Engine, ConfirmingPublisher],
+) -> None:
+    engine, publisher = running
+    template = str(uuid.uuid4())
+    with engine.begin() as connection:
+        process = ProcessRepository(connection).default()
+        assert process is not None
+        ProcessRepository(connection).save(replace(process, won_task_template_id=template))
+    created = template_event(template, "created", 1, "Onboarding")
+    deleted = template_event(template, "deleted", 2, "Onboarding")
+    publisher.publish_batch([message(created), message(deleted), message(deleted)])
+    wait_until(lambda: len(outbox(engine)) == 1, timeout=20)
+    [event] = outbox(engine)
+    assert (event["type"], event["actorid"], event["subject"]) == ("crm.process.updated", "system", process.id)
+    assert event["data"]["changes"] == [
+        {"field": "won_task_template", "before": {"id": template, "name": "Onboarding"}, "after": None}]
+    with engine.connect() as connection:
+        assert ProcessRepository(connection).get(process.id).won_task_template_id is None  # type: ignore[union-attr]

@@ -18,7 +18,7 @@ from crm_deals.adapters.processes import ProcessRepository
 from crm_deals.adapters.repository import DealRepository
 from crm_deals.domain.deals import new_deal
 from crm_deals.domain.links import Link
-from crm_deals.service_layer.contact_events import handle_events
+from crm_deals.service_layer.incoming import handle_events
 from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
 
 from .contact_events import contact_event

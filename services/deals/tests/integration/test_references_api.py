@@ -17,7 +17,7 @@ from crm_shared.testing.tokens import TokenIssuer
 
 import crm_deals
 from crm_deals.app import create_app
-from crm_deals.service_layer.contact_events import handle_events
+from crm_deals.service_layer.incoming import handle_events
 from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
 
 from .contact_events import contact_event

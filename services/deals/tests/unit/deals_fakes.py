@@ -12,6 +12,8 @@ from crm_deals.domain.deal_query import DealQuery
 from crm_deals.domain.deals import Deal
 from crm_deals.domain.known_contacts import KnownContact, supersedes
 from crm_deals.domain.processes import Process, new_process
+from crm_deals.domain.task_templates import TEMPLATE_FIELDS, KnownTemplate
+from crm_deals.domain.task_templates import supersedes as template_supersedes
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
 
@@ -32,6 +34,34 @@ class InMemoryDeals(InMemoryRepository[Deal]):
 class InMemoryProcesses(InMemoryRepository[Process]):
     def default(self) -> Process | None:
         return next((process for process in self.items.values() if process.is_default), None)
+
+    def list(self, *, limit: int = 100, after: Any = None) -> list[Process]:  # type: ignore[override]
+        return sorted(self.items.values(), key=lambda p: (not p.is_default, p.name, p.id))[:limit]
+
+    def naming_template(self, template_id: str) -> list[Process]:
+        return [p for p in self.items.values() if template_id in (getattr(p, name) for name in TEMPLATE_FIELDS)]
+
+    def stages_used_by_open_deals(self, stage_ids: Iterable[str]) -> set[str]:
+        return set()
+
+
+class InMemoryTemplateCopies:
+    def __init__(self, *known: KnownTemplate) -> None:
+        self.items = {template.id: template for template in known}
+
+    def get_many(self, ids: Iterable[str], *, for_update: bool = False) -> dict[str, KnownTemplate]:
+        return {i: self.items[i] for i in ids if i in self.items}
+
+    def add_pending(self, template_id: str, now: datetime) -> None:
+        self.items.setdefault(template_id, KnownTemplate(template_id, None, pending=True))
+
+    def apply(self, template: KnownTemplate, now: datetime) -> bool:
+        current = self.items.get(template.id)
+        if not template_supersedes(template, current):
+            return False
+        name = template.name if template.name is not None or current is None else current.name  # keep the last
+        self.items[template.id] = KnownTemplate(template.id, name, gone=template.gone, sequence=template.sequence)
+        return True
 
 
 class InMemorySources:
@@ -72,10 +102,11 @@ def sales_process() -> Process:
                        now=NOW, is_default=True)
 
 
-def deals_uow(*known: KnownContact, caller: Seer | None = None, deals: Iterable[Deal] = ()) -> Any:
+def deals_uow(*known: KnownContact, caller: Seer | None = None, deals: Iterable[Deal] = (),
+              templates: Iterable[KnownTemplate] = ()) -> Any:
     caller = caller or Seer("u-1", name="Eva")
     return FakeUnitOfWork(
         actor=Actor(caller.id, caller.name), viewer=caller, deals=InMemoryDeals(deals),
         processes=InMemoryProcesses([sales_process()]), sources=InMemorySources(),
-        contacts=InMemoryContactCopies(*known),
+        contacts=InMemoryContactCopies(*known), task_templates=InMemoryTemplateCopies(*templates),
     )

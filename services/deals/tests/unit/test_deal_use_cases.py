@@ -14,7 +14,7 @@ from crm_shared.visibility import Seer
 
 from crm_deals.domain.known_contacts import KnownContact
 from crm_deals.service_layer import deals as use_cases
-from crm_deals.service_layer.contact_events import handle_events
+from crm_deals.service_layer.incoming import handle_events
 
 from .deals_fakes import deals_uow
 

@@ -13,7 +13,7 @@ from crm_shared.visibility import Seer
 from crm_deals.domain.events import deal_changed
 from crm_deals.domain.known_contacts import KnownContact
 from crm_deals.service_layer import deals as use_cases
-from crm_deals.service_layer.contact_events import handle_events
+from crm_deals.service_layer.incoming import handle_events
 
 from .deals_fakes import deals_uow
 from .test_deal_use_cases import contact_event
@@ -76,7 +76,7 @@ def test_a_contacts_event_hides_a_link_awaiting_it_from_someone_who_could_not_se
     assert stored.links[0].hidden and stored.version == 2
     assert uow.events[-1].state["links"] == [] and [c.before for c in uow.events[-1].changes] == [
         {"type": "person", "id": "c-5", "name": None}]
-    assert deal_changed(stored, "updated", []).state["links"] == []
+    assert deal_changed(stored, "updated", [], None).state["links"] == []
     # the contact's deletion leaves the hidden link alone
     handle_events(uow, [contact_event("person", "c-5", "deleted", 2)])
     assert [link.id for link in uow.deals.get(deal.id).links] == ["c-5"]

@@ -1,7 +1,7 @@
 """The owner of each copied contact, and links the linking user could not see (hidden) or not judge yet.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002p
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 from crm_shared.types import JSONValue
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002p"
 branch_labels = None
 depends_on = None
 
