@@ -41,9 +41,9 @@ def test_a_users_contact_linked_by_another_into_a_deal_shows_no_name_and_blocks_
     person = ok(anna.post("/persons", json={"first_name": "Jana", "last_name": "Annina"}))
     # the deals service has heard of Anna's person once her own deal names it
     own = ok(anna.post("/deals", json={"name": "Anna's", "links": [{"type": "person", "id": person["id"]}]}))
-    wait_for(lambda: anna.get(f"/deals/{own['id']}").json()["links"][0]["name"] == "Jana Annina", timeout=30)
+    wait_for(lambda: anna.get(f"/deals/{own['id']}").json()["links"][0]["name"] == "Jana Annina", timeout=60)
     assert anna.delete(f"/deals/{own['id']}").status_code == 204
-    wait_for(lambda: anna.get(f"/persons/{person['id']}/links").json()["items"] == [], timeout=30)
+    wait_for(lambda: anna.get(f"/persons/{person['id']}/links").json()["items"] == [], timeout=60)
 
     berts = ok(bert.post("/persons", json={"first_name": "Petr", "last_name": "Bertův"}))
     deal = ok(bert.post("/deals", json={"name": "Bert's", "links": [{"type": "person", "id": berts["id"]}]}))
@@ -54,11 +54,11 @@ def test_a_users_contact_linked_by_another_into_a_deal_shows_no_name_and_blocks_
     assert unknown["links"][2] == {"type": "person", "id": random_id, "name": None}
     # once the contacts service has Bert's deal's links, Anna's person is still not among them
     wait_for(lambda: [x["id"] for x in bert.get(f"/persons/{berts['id']}/links").json()["items"]] == [deal["id"]],
-             timeout=30)
+             timeout=60)
     assert anna.get(f"/persons/{person['id']}/links").json()["items"] == []
     # Bert's own person gets its name when its event reaches the deals service; Anna's never does
     wait_for(lambda: [x["name"] for x in bert.get(f"/deals/{deal['id']}").json()["links"]] == ["Petr Bertův", None, None],
-             timeout=30)
+             timeout=60)
     assert anna.delete(f"/persons/{person['id']}").status_code == 204
 
 
