@@ -11,7 +11,11 @@ from crm_shared.types import UTCDateTime, utcnow
 
 
 def inbox_columns() -> list[sa.Column]:
-    """Return fresh column objects of the inbox table (for the table and for migrations)."""
+    """Return fresh column objects of the inbox table (for the table and for migrations).
+
+    Migrations build the table from these (`crm_shared.migration_ops`), so they never change:
+    a changed table gets new columns in a new migration.
+    """
     return [
         sa.Column("consumer", sa.String(64), primary_key=True),
         sa.Column("event_id", sa.String(36), primary_key=True),

@@ -14,7 +14,11 @@ BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def outbox_columns() -> list[sa.Column]:
-    """Return fresh column objects of the outbox table (for the table and for migrations)."""
+    """Return fresh column objects of the outbox table (for the table and for migrations).
+
+    Migrations build the table from these (`crm_shared.migration_ops`), so they never change:
+    a changed table gets new columns in a new migration.
+    """
     return [
         sa.Column("id", BigId, primary_key=True, autoincrement=True),
         sa.Column("event_id", sa.String(36), nullable=False, unique=True),

@@ -26,3 +26,30 @@ def page_schema(item: type[Schema]) -> type[Schema]:
         {"items": fields.List(fields.Nested(item)), "next_cursor": fields.String(allow_none=True)},
         name=f"{item.__name__.removesuffix('Schema')}Page",
     )
+
+
+class RecordOutSchema(Schema):
+    """The properties every versioned record answers with: its id, version and stamps."""
+
+    id = fields.String(metadata={"description": "The record's UUID."})
+    version = fields.Integer(metadata={"description": "1 at creation, one more per change (the ETag's number)."})
+    created_at = fields.String(metadata={"description": "When it was created (RFC 3339, UTC)."})
+    created_by = fields.String(metadata={"description": "The id of the user who created it."})
+    updated_at = fields.String(metadata={"description": "When it last changed (RFC 3339, UTC)."})
+    updated_by = fields.String(metadata={"description": "The id of the user who last changed it."})
+
+
+class RecordRefSchema(Schema):
+    """A reference to another record: its type, id and (when known) name."""
+
+    type = fields.String(metadata={"description": "The kind of the record, e.g. person, deal."})
+    id = fields.String(metadata={"description": "The record's UUID."})
+    name = fields.String(allow_none=True, metadata={"description": "Its name, null while unknown."})
+
+
+class ChangeSchema(Schema):
+    """One field's value before and after a change."""
+
+    field = fields.String()
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)

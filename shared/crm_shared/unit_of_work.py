@@ -1,7 +1,8 @@
 """The Unit of Work: one transaction, and the events it commits into the outbox.
 
-A service subclasses `UnitOfWork`, names its outbox table and service, and attaches its
-repositories in `_open()`. The same class serves an HTTP request (its own transaction)
+A service subclasses `UnitOfWork`, names its outbox table and service, and names its
+repositories in `repositories` (attribute → class built on the connection; or attaches them
+in `_open()`). The same class serves an HTTP request (its own transaction)
 and a consumer's handler (`bound to` the consumer's transaction, see `bind`), so a use
 case is written once: `with uow: … uow.emit(…); uow.commit()`.
 """
@@ -59,8 +60,13 @@ class Transaction:
         self._open()
         return self
 
+    #: the repositories each transaction attaches: attribute name → class built on the connection
+    repositories: ClassVar[dict[str, Callable[[Connection], Any]]] = {}
+
     def _open(self) -> None:
-        """Attach repositories to `self.connection`; overridden by services."""
+        """Attach the `repositories` to `self.connection` (a subclass may attach more)."""
+        for name, repository in self.repositories.items():
+            setattr(self, name, repository(self.connection))
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

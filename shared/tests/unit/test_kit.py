@@ -6,6 +6,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from crm_shared import db
+from crm_shared.columns import record_key, stamps, uuid_ref
 from crm_shared.copies import is_newer
 from crm_shared.declaration import ConsumerQueue, ServiceDeclaration, installed
 from crm_shared.errors import problem_of
@@ -65,6 +66,32 @@ def test_a_unit_bound_to_a_consumers_transaction_writes_its_events_there_and_lea
     assert [key for key, _ in keys] == ["crm.person.updated"]
 
 
+class _Notes:
+    def __init__(self, connection: sa.Connection) -> None:
+        self.connection = connection
+
+
+class _NotesUnitOfWork(UnitOfWork):
+    service = "notes"
+    repositories = {"notes": _Notes}
+    notes: _Notes
+
+
+def test_each_transaction_attaches_the_named_repositories_to_its_own_connection(tmp_path: Path) -> None:
+    engine = db.create_engine(f"sqlite:///{tmp_path}/kit.sqlite3")
+    metadata = sa.MetaData()
+    table = outbox_table(metadata)
+    metadata.create_all(engine)
+    try:
+        with _NotesUnitOfWork(engine, table) as first:
+            first_connection = first.notes.connection
+            assert first_connection is first.connection
+        with _NotesUnitOfWork(engine, table) as second:
+            assert second.notes.connection is second.connection is not first_connection
+    finally:
+        engine.dispose()
+
+
 def test_upserts_insert_update_and_leave_taken_keys_alone(tmp_path: Path) -> None:
     engine = db.create_engine(f"sqlite:///{tmp_path}/upsert.sqlite3")
     metadata = sa.MetaData()
@@ -105,3 +132,14 @@ def test_the_gateway_routes_the_prefixes_a_service_declares() -> None:
 
     owners = declared_owners([ServiceDeclaration("notes", 8090, routes=("notes", "note-types"))])
     assert owners["notes"] == "notes" and owners["note-types"] == "notes"
+
+
+def test_a_versioned_record_table_built_from_the_column_groups_has_its_uuid_key_version_and_stamps() -> None:
+    table = sa.Table("notes", sa.MetaData(), *record_key(), uuid_ref("owner_id", nullable=True), *stamps())
+
+    assert [column.name for column in table.primary_key] == ["id"]
+    assert [(column.name, column.nullable) for column in table.columns] == [
+        ("id", False), ("version", False), ("owner_id", True),
+        ("created_at", False), ("created_by", False), ("updated_at", False), ("updated_by", False),
+    ]
+    assert {column.type.length for column in (table.c.id, table.c.owner_id, table.c.created_by)} == {36}

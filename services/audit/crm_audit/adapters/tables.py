@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from crm_shared.columns import uuid_key
 from crm_shared.inbox import inbox_table
 from crm_shared.types import JSONValue, UTCDateTime
 
@@ -14,7 +15,7 @@ FILTER_COLUMNS = ("user_id", "object_type", "object_id", "operation")
 audit_entries = sa.Table(
     "audit_entries",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
+    uuid_key(),
     sa.Column("occurred_at", UTCDateTime(), nullable=False),
     sa.Column("user_id", sa.String(100), nullable=False),
     sa.Column("user_name", sa.String(), nullable=False),

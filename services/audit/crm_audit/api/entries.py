@@ -7,11 +7,12 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from crm_audit.api.schemas import AuditEntryPageSchema, AuditEntrySchema, ExportQuery, ListQuery, PageQuery
+from crm_audit.api.schemas import AuditEntryPageSchema, AuditEntrySchema, ExportQuery, ListQuery
 from crm_audit.domain.entries import AuditEntry, EntryFilter
 from crm_audit.context import AuditContext
 from crm_audit.queries import AuditQueries, Page
 from crm_shared.auth import require_role
+from crm_shared.schemas import PageArgsSchema
 from crm_shared.service_app import service_context
 
 _EXPORT_DOC = {
@@ -80,7 +81,7 @@ def create_blueprint() -> Blueprint:
 
     @blp.route("/objects/<string:object_type>/<string:object_id>/history")
     class History(MethodView):
-        @blp.arguments(PageQuery, **_QUERY)
+        @blp.arguments(PageArgsSchema, **_QUERY)
         @blp.response(200, AuditEntryPageSchema)
         def get(self, query: dict[str, Any], object_type: str, object_id: str) -> dict[str, Any]:
             """Return every change of one object, newest first, a page at a time."""

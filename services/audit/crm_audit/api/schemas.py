@@ -8,7 +8,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from crm_audit.domain.entries import MAX_KEY_LENGTH, MAX_NAME_LENGTH
 from crm_audit.queries import EXPORT_FORMATS
-from crm_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from crm_shared.schemas import ChangeSchema, PageArgsSchema, page_schema
 from crm_shared.schema_fields import UTCTimestamp
 
 # "+01:00" typed into a URL unencoded arrives as " 01:00"
@@ -47,17 +47,7 @@ class FilterQuery(Schema):
             raise ValidationError("Must be later than `from`.", "to")
 
 
-class PageQuery(Schema):
-    """Keyset pagination: a page size and the cursor of the previous page."""
-
-    class Meta:
-        unknown = RAISE
-
-    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
-    cursor = fields.String(metadata={"description": "`next_cursor` of the previous page."})
-
-
-class ListQuery(PageQuery, FilterQuery):
+class ListQuery(PageArgsSchema, FilterQuery):
     """The list's filters and pagination."""
 
 
@@ -74,14 +64,6 @@ class AuditUserSchema(Schema):
     name = fields.String()
 
 
-class AuditChangeSchema(Schema):
-    """One field's value before and after."""
-
-    field = fields.String()
-    before = fields.Raw(allow_none=True)
-    after = fields.Raw(allow_none=True)
-
-
 class AuditEntrySchema(Schema):
     """An audit entry as contract.md shows it, plus the channel the change came through."""
 
@@ -93,12 +75,8 @@ class AuditEntrySchema(Schema):
     object_name = fields.String(allow_none=True)
     object_link = fields.String(allow_none=True)
     operation = fields.String()
-    changes = fields.List(fields.Nested(AuditChangeSchema))
+    changes = fields.List(fields.Nested(ChangeSchema))
     channel = fields.String()
 
 
-class AuditEntryPageSchema(Schema):
-    """A page of entries and the cursor of the next page, null on the last."""
-
-    items = fields.List(fields.Nested(AuditEntrySchema))
-    next_cursor = fields.String(allow_none=True)
+AuditEntryPageSchema = page_schema(AuditEntrySchema)

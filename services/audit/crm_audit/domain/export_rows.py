@@ -5,6 +5,8 @@ import json
 from datetime import datetime
 from typing import Any, Iterable, Iterator
 
+from crm_shared.tabular import cells
+
 from crm_audit.domain.entries import AuditEntry
 
 HEADER = ("Date", "User", "Object type", "Object", "Link", "Operation", "Field", "Before", "After")
@@ -41,16 +43,10 @@ def flatten(entries: Iterable[AuditEntry]) -> Iterator[Row]:
 
 
 def cell_text(value: Any) -> str:
-    """Render a value as cell text: lists joined by ", ", objects as sorted compact JSON, null empty."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
+    """Render a value as cell text: lists joined by ", ", objects as sorted compact JSON, the rest as any cell."""
     if isinstance(value, list):
         return ", ".join(cell_text(item) for item in value)
     if isinstance(value, dict):
         # sorted: jsonb does not keep key order, and both backends must give the same file
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return str(value)
+    return cells.cell_text(value)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from crm_shared.columns import record_key, stamps, uuid_key, uuid_ref
 from crm_shared.inbox import inbox_table
 from crm_shared.outbox import outbox_table
 from crm_shared.types import JSONValue, UTCDateTime
@@ -12,22 +13,18 @@ metadata = sa.MetaData()
 
 def _contact_columns() -> list[sa.Column]:
     return [
-        sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("version", sa.Integer(), nullable=False),
+        *record_key(),
         sa.Column("emails", JSONValue, nullable=False),
         sa.Column("phones", JSONValue, nullable=False),
         sa.Column("tags", JSONValue, nullable=False),
         sa.Column("address", JSONValue, nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("owner_id", sa.String(36), nullable=True),
+        uuid_ref("owner_id", nullable=True),
         sa.Column("valid", sa.Boolean(), nullable=False),
         # derived from the fields on every write, for sorting and searching in SQL
         sa.Column("sort_name", sa.String(420), nullable=False),
         sa.Column("search_text", sa.Text(), nullable=False),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("created_by", sa.String(36), nullable=False),
-        sa.Column("updated_at", UTCDateTime(), nullable=False),
-        sa.Column("updated_by", sa.String(36), nullable=False),
+        *stamps(),
         *record_action_columns(),
     ]
 
@@ -37,7 +34,7 @@ def record_action_columns() -> list[sa.Column]:
     return [
         sa.Column("groups", JSONValue, nullable=True),
         sa.Column("consents", JSONValue, nullable=True),
-        sa.Column("locked_by", sa.String(36), nullable=True),
+        uuid_ref("locked_by", nullable=True),
         sa.Column("locked_by_name", sa.String(200), nullable=True),
         sa.Column("locked_at", UTCDateTime(), nullable=True),
         sa.Column("anonymized_at", UTCDateTime(), nullable=True),
@@ -51,7 +48,7 @@ persons = sa.Table(
     sa.Column("first_name", sa.String(200), nullable=True),
     sa.Column("last_name", sa.String(200), nullable=True),
     sa.Column("position", sa.String(200), nullable=True),
-    sa.Column("company_id", sa.String(36), nullable=True, index=True),
+    uuid_ref("company_id", nullable=True, index=True),
     sa.Index("ix_persons_sort_name", "sort_name", "id"),
     sa.Index("ix_persons_owner", "owner_id", "sort_name", "id"),
     sa.Index("ix_persons_created", "created_at", "id"),
@@ -75,21 +72,17 @@ contact_tags = sa.Table(
     metadata,
     sa.Column("tag", sa.String(100), primary_key=True),
     sa.Column("kind", sa.String(20), primary_key=True),
-    sa.Column("contact_id", sa.String(36), primary_key=True),
+    uuid_key("contact_id"),
     sa.Index("ix_contact_tags_contact", "contact_id"),
 )
 
 groups = sa.Table(
     "groups",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("version", sa.Integer(), nullable=False),
+    *record_key(),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("description", sa.Text(), nullable=True),
-    sa.Column("created_at", UTCDateTime(), nullable=False),
-    sa.Column("created_by", sa.String(36), nullable=False),
-    sa.Column("updated_at", UTCDateTime(), nullable=False),
-    sa.Column("updated_by", sa.String(36), nullable=False),
+    *stamps(),
     sa.Index("ix_groups_name", "name", "id"),
 )
 
@@ -97,9 +90,9 @@ groups = sa.Table(
 contact_groups = sa.Table(
     "contact_groups",
     metadata,
-    sa.Column("group_id", sa.String(36), primary_key=True),
+    uuid_key("group_id"),
     sa.Column("kind", sa.String(20), primary_key=True),
-    sa.Column("contact_id", sa.String(36), primary_key=True),
+    uuid_key("contact_id"),
     sa.Index("ix_contact_groups_contact", "contact_id"),
 )
 
@@ -107,9 +100,9 @@ contact_groups = sa.Table(
 contact_links = sa.Table(
     "contact_links",
     metadata,
-    sa.Column("contact_id", sa.String(36), primary_key=True),
+    uuid_key("contact_id"),
     sa.Column("object_type", sa.String(40), primary_key=True),
-    sa.Column("object_id", sa.String(36), primary_key=True),
+    uuid_key("object_id"),
     sa.Column("contact_kind", sa.String(20), nullable=False),
     sa.Column("object_name", sa.String(300), nullable=True),
     sa.Index("ix_contact_links_object", "object_type", "object_id"),
@@ -120,7 +113,7 @@ link_sources = sa.Table(
     "link_sources",
     metadata,
     sa.Column("object_type", sa.String(40), primary_key=True),
-    sa.Column("object_id", sa.String(36), primary_key=True),
+    uuid_key("object_id"),
     sa.Column("sequence", sa.Integer(), nullable=False),
     sa.Column("deleted", sa.Boolean(), nullable=False),
 )

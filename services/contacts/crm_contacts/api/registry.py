@@ -30,19 +30,12 @@ class LookupArgsSchema(schemas.StrictSchema):
             raise ValidationError("Give either ico or name.", field_name="ico")
 
 
-class RegistryAddressSchema(Schema):
-    street = fields.String()
-    city = fields.String()
-    postal_code = fields.String()
-    country = fields.String()
-
-
 class RegistryCompanySchema(Schema):
     registry = fields.String()
     reg_id = fields.String()
     name = fields.String()
     vat_id = fields.String(allow_none=True)
-    address = fields.Nested(RegistryAddressSchema, allow_none=True)
+    address = fields.Nested(schemas.AddressSchema, allow_none=True)
     address_text = fields.String(allow_none=True)
 
 

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from crm_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from crm_shared.schema_fields import UUIDString
-from crm_shared.schemas import StrictSchema, page_schema  # noqa: F401  (page_schema: used as schemas.page_schema)
+from crm_shared.schemas import (  # noqa: F401  (ChangeSchema, page_schema: used as schemas.…)
+    ChangeSchema, PageArgsSchema, RecordOutSchema, RecordRefSchema, StrictSchema, page_schema,
+)
 
 from crm_contacts.domain.listing import SORTS
 
 PHONE = validate.Regexp(r"^\+?[0-9 ()./-]{3,40}$", error="Not a valid phone number.")
 text = lambda size: fields.String(allow_none=True, validate=validate.Length(max=size))  # noqa: E731
+nullable = lambda: fields.String(allow_none=True)  # noqa: E731  (an answer's text, null when not given)
 
 
 class AddressSchema(StrictSchema):
@@ -44,52 +46,44 @@ class CompanyInSchema(ContactInSchema):
     website = fields.Url(allow_none=True, validate=validate.Length(max=500))
 
 
-class ContactOutSchema(Schema):
-    id = fields.String()
+class ContactOutSchema(RecordOutSchema):
     kind = fields.String()
-    version = fields.Integer()
     name = fields.String()
     emails = fields.List(fields.String())
     phones = fields.List(fields.String())
     tags = fields.List(fields.String())
     groups = fields.List(fields.String())
     address = fields.Dict(allow_none=True)
-    note = fields.String(allow_none=True)
-    owner_id = fields.String(allow_none=True)
+    note = nullable()
+    owner_id = nullable()
     valid = fields.Boolean()
     consents = fields.Dict(keys=fields.String(), values=fields.Dict())
-    locked_by = fields.String(allow_none=True)
-    locked_by_name = fields.String(allow_none=True)
-    locked_at = fields.String(allow_none=True)
-    anonymized_at = fields.String(allow_none=True)
-    created_at = fields.String()
-    created_by = fields.String()
-    updated_at = fields.String()
-    updated_by = fields.String()
+    locked_by = nullable()
+    locked_by_name = nullable()
+    locked_at = nullable()
+    anonymized_at = nullable()
 
 
 class PersonOutSchema(ContactOutSchema):
-    first_name = fields.String(allow_none=True)
-    last_name = fields.String(allow_none=True)
-    position = fields.String(allow_none=True)
-    company_id = fields.String(allow_none=True)
+    first_name = nullable()
+    last_name = nullable()
+    position = nullable()
+    company_id = nullable()
 
 
 class CompanyOutSchema(ContactOutSchema):
-    reg_id = fields.String(allow_none=True)
-    vat_id = fields.String(allow_none=True)
-    website = fields.String(allow_none=True)
+    reg_id = nullable()
+    vat_id = nullable()
+    website = nullable()
 
 
-class ListArgsSchema(StrictSchema):
+class ListArgsSchema(PageArgsSchema):
     q = fields.String(validate=validate.Length(min=1, max=200))
     tag = fields.String(validate=validate.Length(min=1, max=100))
     group_id = UUIDString()
     owner_id = UUIDString()
     include_invalid = fields.Boolean(load_default=False)
     sort = fields.String(load_default="name", validate=validate.OneOf(list(SORTS)))
-    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
-    cursor = fields.String()
 
 
 class PersonListArgsSchema(ListArgsSchema):
@@ -111,12 +105,6 @@ class MergeInSchema(StrictSchema):
     prefer_source = fields.List(fields.String(validate=validate.Length(min=1, max=100)), load_default=list)
 
 
-class ChangeSchema(Schema):
-    field = fields.String()
-    before = fields.Raw(allow_none=True)
-    after = fields.Raw(allow_none=True)
-
-
 class SecuritySchema(Schema):
     id = fields.String()
     kind = fields.String()
@@ -132,10 +120,9 @@ class SecuritySchema(Schema):
     visible_to = fields.Dict()
 
 
-class LinkSchema(Schema):
-    type = fields.String()
-    id = fields.String()
-    name = fields.String(allow_none=True)
+class LinkSchema(RecordRefSchema):
+    """The record (deal, task, interaction) linking a contact."""
+
     contact_kind = fields.String()
     contact_id = fields.String()
 
@@ -149,17 +136,11 @@ class GroupInSchema(StrictSchema):
     description = fields.String(allow_none=True, validate=validate.Length(max=2000))
 
 
-class GroupOutSchema(Schema):
-    id = fields.String()
+class GroupOutSchema(RecordOutSchema):
     kind = fields.String()
-    version = fields.Integer()
     name = fields.String()
     description = fields.String(allow_none=True)
     owner_id = fields.String()
-    created_at = fields.String()
-    created_by = fields.String()
-    updated_at = fields.String()
-    updated_by = fields.String()
 
 
 class MemberInSchema(StrictSchema):

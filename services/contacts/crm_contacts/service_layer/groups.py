@@ -1,11 +1,10 @@
 """Groups (segments) and their members; joining or leaving is an update of the contact (CON-2)."""
 from __future__ import annotations
 
-import uuid
 from typing import Any, Mapping
 
+from crm_shared.catalogue import create_record, read_page
 from crm_shared.errors import Forbidden, NotFound
-from crm_shared.pagination import decode_cursor, page
 from crm_shared.types import utcnow
 
 from crm_contacts.adapters import groups as group_rows
@@ -20,20 +19,13 @@ from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
 
 def create_group(uow: ContactsUnitOfWork, values: Mapping[str, Any]) -> Group:
     """Create a group."""
-    with uow:
-        group = new_group(values, id=str(uuid.uuid4()), actor_id=uow.actor.id, now=utcnow())
-        uow.groups.add(group)
-        uow.emit(contact_changed(group, "created", group.creation_changes()))
-        uow.commit()
-    return group
+    return create_record(uow, "groups", new_group, values, contact_changed)
 
 
 def list_groups(uow: ContactsUnitOfWork, *, limit: int, cursor: str | None) -> tuple[list[Group], str | None]:
     """Return a page of groups by name (groups are shared; their members are filtered by visibility)."""
-    after = decode_cursor(cursor, group_rows.CURSOR_TYPES)
-    with uow.reading():
-        rows = uow.groups.list(limit=limit + 1, after=after)
-    return page(rows, limit, group_rows.sort_key)
+    return read_page(uow, "groups", limit=limit, cursor=cursor, types=group_rows.CURSOR_TYPES,
+                     key=group_rows.sort_key)
 
 
 def get_group(uow: ContactsUnitOfWork, group_id: str) -> Group:

@@ -17,11 +17,7 @@ class ContactsUnitOfWork(UnitOfWork):
 
     service = SERVICE
     outbox_table = tables.outbox
+    repositories = {"contacts": ContactRepository, "groups": GroupRepository, "links": LinkRepository}
     contacts: ContactRepository
     groups: GroupRepository
     links: LinkRepository
-
-    def _open(self) -> None:
-        self.contacts = ContactRepository(self.connection)
-        self.groups = GroupRepository(self.connection)
-        self.links = LinkRepository(self.connection)

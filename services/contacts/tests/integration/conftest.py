@@ -1,7 +1,7 @@
 """The contacts app on a migrated database, called as different users, with its outbox readable."""
 from __future__ import annotations
 
-import json
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -10,13 +10,12 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from crm_shared.service_app import context_of
-from crm_shared.config import Settings
-from crm_shared.migrations import upgrade
+from crm_shared.testing.apps import migrated_app, outbox_events
 from crm_shared.testing.sessions import FakeUserDirectory
 from crm_shared.testing.tokens import TokenIssuer
 
-from crm_contacts.__main__ import MIGRATIONS
 from crm_contacts.app import create_app
+from crm_contacts.declaration import SERVICE
 
 ALICE = "aaaaaaaa-0000-0000-0000-000000000001"
 BOB = "bbbbbbbb-0000-0000-0000-000000000002"
@@ -67,8 +66,7 @@ class ContactsApi:
         return response.get_json()
 
     def events(self) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            return [json.loads(body) for body in conn.execute(sa.text("SELECT body FROM outbox ORDER BY id")).scalars()]
+        return outbox_events(self.engine)
 
     def last_event(self) -> dict[str, Any]:
         return self.events()[-1]
@@ -76,11 +74,8 @@ class ContactsApi:
 
 @pytest.fixture
 def contacts(any_database_url: str, tmp_path: Path, issuer: TokenIssuer) -> Iterator[ContactsApi]:
-    settings = Settings.from_env("contacts", {"CRM_DATA_DIR": str(tmp_path), "CRM_DATABASE_URL": any_database_url})
-    upgrade(settings.database_url, MIGRATIONS, "contacts")
     users = directory()
-    app = create_app(settings, verifier=issuer.verifier(), users_for=lambda _token: users)
-    engine = context_of(app).engine
-    yield ContactsApi(app.test_client(), engine, issuer)
-    engine.dispose()
+    app_with_users = partial(create_app, users_for=lambda _token: users)
+    with migrated_app(SERVICE, app_with_users, any_database_url, tmp_path, issuer.verifier()) as app:
+        yield ContactsApi(app.test_client(), context_of(app).engine, issuer)
 

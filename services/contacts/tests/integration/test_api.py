@@ -1,7 +1,6 @@
 """The contacts API on SQLite and PostgreSQL: each write commits exactly one event with it."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -10,14 +9,12 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from crm_shared.service_app import context_of
-from crm_shared.config import Settings
-from crm_shared.migrations import upgrade
+from crm_shared.testing.apps import migrated_app, outbox_events
 from crm_shared.testing.tokens import TokenIssuer
 
-import crm_contacts
 from crm_contacts.app import create_app
+from crm_contacts.declaration import SERVICE
 
-MIGRATIONS = str(Path(crm_contacts.__file__).parent / "migrations")
 issuer = TokenIssuer()
 USER = issuer.headers("user", user_id="11111111-1111-1111-1111-111111111111", name="Petr Svoboda")
 
@@ -33,19 +30,13 @@ class Api:
         return self.client.open(f"/api/v1{path}", method=method, headers={**USER, **(headers or {})}, **kwargs)
 
     def events(self) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.text("SELECT body FROM outbox ORDER BY id")).scalars()
-            return [json.loads(body) for body in rows]
+        return outbox_events(self.engine)
 
 
 @pytest.fixture
 def api(any_database_url: str, tmp_path: Path) -> Iterator[Api]:
-    settings = Settings.from_env("contacts", {"CRM_DATA_DIR": str(tmp_path), "CRM_DATABASE_URL": any_database_url})
-    upgrade(settings.database_url, MIGRATIONS, "contacts")
-    app = create_app(settings, verifier=issuer.verifier())
-    engine = context_of(app).engine
-    yield Api(app.test_client(), engine)
-    engine.dispose()
+    with migrated_app(SERVICE, create_app, any_database_url, tmp_path, issuer.verifier()) as app:
+        yield Api(app.test_client(), context_of(app).engine)
 
 
 def changes_of(event: dict[str, Any]) -> dict[str, tuple[Any, Any]]:

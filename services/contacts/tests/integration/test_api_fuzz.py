@@ -5,28 +5,22 @@ from pathlib import Path
 
 import pytest
 
-from crm_shared.config import Settings
-from crm_shared.service_app import context_of
-from crm_shared.migrations import upgrade
 from crm_shared.testing.api_fuzz import fuzz_findings
+from crm_shared.testing.apps import migrated_app
 from crm_shared.testing.fake_ares import FakeAres
 from crm_shared.testing.tokens import TokenIssuer
 
-from crm_contacts.__main__ import MIGRATIONS
 from crm_contacts.app import create_app
+from crm_contacts.declaration import SERVICE
 
 
 @pytest.mark.integration
 def test_no_generated_call_makes_a_server_error_or_an_undocumented_status(
     postgres_url: str, tmp_path: Path, issuer: TokenIssuer
 ) -> None:
-    with FakeAres() as ares:
-        settings = Settings.from_env("contacts", {"CRM_DATA_DIR": str(tmp_path), "CRM_DATABASE_URL": postgres_url,
-                                                  "CRM_ARES_URL": ares.url})
-        upgrade(settings.database_url, MIGRATIONS, "contacts")
-        app = create_app(settings, verifier=issuer.verifier())
-        try:
-            findings = fuzz_findings(app, issuer.headers("admin", name="Ada Admin"))
-            assert not findings, "\n\n".join(findings)
-        finally:
-            context_of(app).engine.dispose()
+    with FakeAres() as ares, migrated_app(
+        SERVICE, create_app, postgres_url, tmp_path, issuer.verifier(), {"CRM_ARES_URL": ares.url}
+    ) as app:
+        findings = fuzz_findings(app, issuer.headers("admin", name="Ada Admin"))
+
+    assert not findings, "\n\n".join(findings)

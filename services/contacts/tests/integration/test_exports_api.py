@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -15,14 +14,13 @@ import vobject
 from flask.testing import FlaskClient
 
 from crm_shared.service_app import context_of
-from crm_shared.config import Settings
 from crm_shared.envelope import Actor
-from crm_shared.migrations import upgrade
+from crm_shared.testing.apps import migrated_app, outbox_events
 from crm_shared.testing.csv_safety import dangerous_cells, hostile_texts
 from crm_shared.testing.tokens import TokenIssuer
 
-from crm_contacts.__main__ import MIGRATIONS
 from crm_contacts.app import create_app
+from crm_contacts.declaration import SERVICE
 from crm_contacts.service_layer.contacts import create_contact
 
 ALICE = "aaaaaaaa-1111-0000-0000-000000000001"
@@ -49,18 +47,13 @@ class Api:
         return response.get_json()
 
     def events(self) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            return [json.loads(body) for body in conn.execute(sa.text("SELECT body FROM outbox ORDER BY id")).scalars()]
+        return outbox_events(self.engine)
 
 
 @pytest.fixture
 def api(any_database_url: str, tmp_path: Path) -> Iterator[Api]:
-    settings = Settings.from_env("contacts", {"CRM_DATA_DIR": str(tmp_path), "CRM_DATABASE_URL": any_database_url})
-    upgrade(settings.database_url, MIGRATIONS, "contacts")
-    app = create_app(settings, verifier=issuer.verifier())
-    engine = context_of(app).engine
-    yield Api(app.test_client(), engine, context_of(app).uow_factory)
-    engine.dispose()
+    with migrated_app(SERVICE, create_app, any_database_url, tmp_path, issuer.verifier()) as app:
+        yield Api(app.test_client(), context_of(app).engine, context_of(app).uow_factory)
 
 
 TRICKY = {"first_name": "Řehoř, ml.", "last_name": "Nováček; Žluťoučký", "position": "Ředitel; CEO",

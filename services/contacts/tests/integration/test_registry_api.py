@@ -1,23 +1,19 @@
 """Company lookups in ARES (a local fake of it), the registry fill, and search links."""
 from __future__ import annotations
 
-import json
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
-import sqlalchemy as sa
-from flask.testing import FlaskClient
 
-from crm_shared.service_app import context_of
-from crm_shared.config import Settings
-from crm_shared.migrations import upgrade
+from crm_shared.testing.apps import ApiClient, migrated_app
 from crm_shared.testing.fake_ares import FakeAres
 from crm_shared.testing.tokens import TokenIssuer
 from crm_suite.testing import free_port
 
-from crm_contacts.__main__ import MIGRATIONS
 from crm_contacts.app import create_app
+from crm_contacts.declaration import SERVICE
 
 ALICE = "aaaaaaaa-2222-0000-0000-000000000001"
 issuer = TokenIssuer()
@@ -25,28 +21,11 @@ ALICE_HEADERS = issuer.headers("user", user_id=ALICE, name="Alice User")
 BOB_HEADERS = issuer.headers("user", name="Bob User")
 
 
-class Api:
-    def __init__(self, client: FlaskClient, engine: sa.Engine) -> None:
-        self.client = client
-        self.engine = engine
-
-    def call(self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
-        return self.client.open(f"/api/v1{path}", method=method, headers=headers or ALICE_HEADERS, **kwargs)
-
-    def events(self) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            return [json.loads(body) for body in conn.execute(sa.text("SELECT body FROM outbox ORDER BY id")).scalars()]
-
-
-def contacts_app(database_url: str, data_dir: Path, ares_url: str) -> tuple[Api, sa.Engine]:
-    settings = Settings.from_env("contacts", {
-        "CRM_DATA_DIR": str(data_dir), "CRM_DATABASE_URL": database_url,
-        "CRM_ARES_URL": ares_url, "CRM_ARES_TIMEOUT_SECONDS": "0.5",
-    })
-    upgrade(settings.database_url, MIGRATIONS, "contacts")
-    app = create_app(settings, verifier=issuer.verifier())
-    engine = context_of(app).engine
-    return Api(app.test_client(), engine), engine
+@contextmanager
+def contacts_app(database_url: str, data_dir: Path, ares_url: str) -> Iterator[ApiClient]:
+    env = {"CRM_ARES_URL": ares_url, "CRM_ARES_TIMEOUT_SECONDS": "0.5"}
+    with migrated_app(SERVICE, create_app, database_url, data_dir, issuer.verifier(), env) as app:
+        yield ApiClient(app, ALICE_HEADERS)
 
 
 @pytest.fixture
@@ -56,21 +35,19 @@ def ares() -> Iterator[FakeAres]:
 
 
 @pytest.fixture
-def api(any_database_url: str, tmp_path: Path, ares: FakeAres) -> Iterator[Api]:
-    client, engine = contacts_app(any_database_url, tmp_path, ares.url)
-    yield client
-    engine.dispose()
+def api(any_database_url: str, tmp_path: Path, ares: FakeAres) -> Iterator[ApiClient]:
+    with contacts_app(any_database_url, tmp_path, ares.url) as client:
+        yield client
 
 
 @pytest.fixture
-def lookups(sqlite_url: str, tmp_path: Path, ares: FakeAres) -> Iterator[Api]:
+def lookups(sqlite_url: str, tmp_path: Path, ares: FakeAres) -> Iterator[ApiClient]:
     """The app for calls that never touch the contacts database: SQLite is enough."""
-    client, engine = contacts_app(sqlite_url, tmp_path, ares.url)
-    yield client
-    engine.dispose()
+    with contacts_app(sqlite_url, tmp_path, ares.url) as client:
+        yield client
 
 
-def test_a_valid_ico_finds_the_company_with_name_dic_and_address(lookups: Api) -> None:
+def test_a_valid_ico_finds_the_company_with_name_dic_and_address(lookups: ApiClient) -> None:
     response = lookups.call("GET", "/registry/companies?ico=27074358")
 
     assert response.status_code == 200
@@ -83,14 +60,14 @@ def test_a_valid_ico_finds_the_company_with_name_dic_and_address(lookups: Api) -
     }
 
 
-def test_a_short_ico_is_padded_and_answers_are_cached(lookups: Api, ares: FakeAres) -> None:
+def test_a_short_ico_is_padded_and_answers_are_cached(lookups: ApiClient, ares: FakeAres) -> None:
     assert lookups.call("GET", "/registry/companies?ico=6947").get_json()["items"][0]["reg_id"] == "00006947"
     assert lookups.call("GET", "/registry/companies?ico=00006947").status_code == 200
 
     assert ares.calls == [("GET", "/ekonomicke-subjekty-v-be/rest/ekonomicke-subjekty/00006947")]
 
 
-def test_a_wrong_check_digit_is_422_and_ares_is_never_called(lookups: Api, ares: FakeAres) -> None:
+def test_a_wrong_check_digit_is_422_and_ares_is_never_called(lookups: ApiClient, ares: FakeAres) -> None:
     response = lookups.call("GET", "/registry/companies?ico=27074359")
 
     assert response.status_code == 422
@@ -99,7 +76,7 @@ def test_a_wrong_check_digit_is_422_and_ares_is_never_called(lookups: Api, ares:
     assert ares.calls == []
 
 
-def test_an_unknown_ico_is_a_404_problem(lookups: Api) -> None:
+def test_an_unknown_ico_is_a_404_problem(lookups: ApiClient) -> None:
     response = lookups.call("GET", "/registry/companies?ico=12345679")
 
     assert response.status_code == 404
@@ -107,7 +84,7 @@ def test_an_unknown_ico_is_a_404_problem(lookups: Api) -> None:
     assert "12345679" in response.get_json()["detail"]
 
 
-def test_a_name_search_answers_every_match(lookups: Api, ares: FakeAres) -> None:
+def test_a_name_search_answers_every_match(lookups: ApiClient, ares: FakeAres) -> None:
     response = lookups.call("GET", "/registry/companies?name=nováčk")
 
     assert response.status_code == 200
@@ -117,11 +94,11 @@ def test_a_name_search_answers_every_match(lookups: Api, ares: FakeAres) -> None
 
 
 @pytest.mark.parametrize("query", ["", "?ico=27074358&name=Asseco", "?name=A", "?ico=1&color=red"])
-def test_a_lookup_needs_exactly_one_of_ico_or_name(lookups: Api, query: str) -> None:
+def test_a_lookup_needs_exactly_one_of_ico_or_name(lookups: ApiClient, query: str) -> None:
     assert lookups.call("GET", f"/registry/companies{query}").status_code == 422
 
 
-def test_registry_fill_copies_name_ico_dic_and_address_as_an_audited_update(api: Api) -> None:
+def test_registry_fill_copies_name_ico_dic_and_address_as_an_audited_update(api: ApiClient) -> None:
     company = api.call("POST", "/companies", json={"name": "asseco", "reg_id": "27074358"}).get_json()
 
     response = api.call("POST", f"/companies/{company['id']}/registry-fill")
@@ -139,7 +116,7 @@ def test_registry_fill_copies_name_ico_dic_and_address_as_an_audited_update(api:
     assert set(changes) == {"name", "vat_id", "address"}
 
 
-def test_registry_fill_takes_an_ico_from_the_body_and_refuses_a_company_without_one(api: Api) -> None:
+def test_registry_fill_takes_an_ico_from_the_body_and_refuses_a_company_without_one(api: ApiClient) -> None:
     company = api.call("POST", "/companies", json={"name": "MF"}).get_json()
 
     assert api.call("POST", f"/companies/{company['id']}/registry-fill").status_code == 422
@@ -148,7 +125,7 @@ def test_registry_fill_takes_an_ico_from_the_body_and_refuses_a_company_without_
     assert (filled.get_json()["reg_id"], filled.get_json()["name"]) == ("00006947", "Ministerstvo financí")
 
 
-def test_registry_fill_of_a_company_the_caller_may_not_see_is_404_and_writes_nothing(api: Api) -> None:
+def test_registry_fill_of_a_company_the_caller_may_not_see_is_404_and_writes_nothing(api: ApiClient) -> None:
     company = api.call("POST", "/companies", json={"name": "asseco", "reg_id": "27074358"}).get_json()
     before = len(api.events())
 
@@ -156,7 +133,7 @@ def test_registry_fill_of_a_company_the_caller_may_not_see_is_404_and_writes_not
     assert len(api.events()) == before
 
 
-def test_search_links_name_firmy_cz_and_google(api: Api) -> None:
+def test_search_links_name_firmy_cz_and_google(api: ApiClient) -> None:
     company = api.call("POST", "/companies", json={"name": "Řeznictví U Nováčků"}).get_json()
 
     links = api.call("GET", f"/companies/{company['id']}/search-links").get_json()
@@ -166,11 +143,8 @@ def test_search_links_name_firmy_cz_and_google(api: Api) -> None:
 
 
 def test_ares_down_is_a_502_problem(sqlite_url: str, tmp_path: Path) -> None:
-    api, engine = contacts_app(sqlite_url, tmp_path, f"http://127.0.0.1:{free_port()}/rest")
-    try:
+    with contacts_app(sqlite_url, tmp_path, f"http://127.0.0.1:{free_port()}/rest") as api:
         response = api.call("GET", "/registry/companies?ico=27074358")
-    finally:
-        engine.dispose()
 
     assert response.status_code == 502
     assert response.content_type == "application/problem+json"
@@ -178,14 +152,10 @@ def test_ares_down_is_a_502_problem(sqlite_url: str, tmp_path: Path) -> None:
 
 
 def test_ares_slower_than_the_timeout_is_a_504_problem(sqlite_url: str, tmp_path: Path) -> None:
-    with FakeAres(delay=1.5) as slow:
-        api, engine = contacts_app(sqlite_url, tmp_path, slow.url)
-        try:
-            response = api.call("GET", "/registry/companies?ico=27074358")
-            company = api.call("POST", "/companies", json={"name": "x", "reg_id": "27074358"}).get_json()
-            fill = api.call("POST", f"/companies/{company['id']}/registry-fill")
-        finally:
-            engine.dispose()
+    with FakeAres(delay=1.5) as slow, contacts_app(sqlite_url, tmp_path, slow.url) as api:
+        response = api.call("GET", "/registry/companies?ico=27074358")
+        company = api.call("POST", "/companies", json={"name": "x", "reg_id": "27074358"}).get_json()
+        fill = api.call("POST", f"/companies/{company['id']}/registry-fill")
 
     assert response.status_code == 504
     assert response.content_type == "application/problem+json"

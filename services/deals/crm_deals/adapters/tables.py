@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from crm_shared.columns import record_key, stamps, uuid_key, uuid_ref
 from crm_shared.inbox import inbox_table
 from crm_shared.outbox import outbox_table
 from crm_shared.types import JSONValue, Money, UTCDateTime
@@ -13,52 +14,41 @@ metadata = sa.MetaData()
 AWAITING = sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
 
 
-def _stamps() -> list[sa.Column]:
-    return [
-        sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("created_by", sa.String(36), nullable=False),
-        sa.Column("updated_at", UTCDateTime(), nullable=False),
-        sa.Column("updated_by", sa.String(36), nullable=False),
-    ]
-
-
 processes = sa.Table(
     "processes",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("version", sa.Integer(), nullable=False),
+    *record_key(),
     sa.Column("name", sa.String(200), nullable=False),
     # [{"id","name"}] in order; removed stages stay in retired_stages {id: name} for old deals
     sa.Column("stages", JSONValue, nullable=False),
     sa.Column("retired_stages", JSONValue, nullable=False),
-    sa.Column("won_task_template_id", sa.String(36), nullable=True),
-    sa.Column("lost_task_template_id", sa.String(36), nullable=True),
+    uuid_ref("won_task_template_id", nullable=True),
+    uuid_ref("lost_task_template_id", nullable=True),
     sa.Column("is_default", sa.Boolean(), nullable=False),
-    *_stamps(),
+    *stamps(),
 )
 
 deals = sa.Table(
     "deals",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("version", sa.Integer(), nullable=False),
+    *record_key(),
     sa.Column("name", sa.String(300), nullable=False),
     sa.Column("value", Money(), nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("source", sa.String(100), nullable=True),
-    sa.Column("process_id", sa.String(36), nullable=False),
+    uuid_ref("process_id"),
     # names copied from the process so that lists and history read without a join;
     # renaming a process or stage rewrites them
     sa.Column("process_name", sa.String(200), nullable=False),
-    sa.Column("stage_id", sa.String(36), nullable=False),
+    uuid_ref("stage_id"),
     sa.Column("stage_name", sa.String(200), nullable=False),
     sa.Column("status", sa.String(10), nullable=False),
     sa.Column("lost_reason", sa.Text(), nullable=True),
     sa.Column("planned_close_date", sa.Date(), nullable=True),
-    sa.Column("owner_id", sa.String(36), nullable=False),
+    uuid_ref("owner_id"),
     sa.Column("products", JSONValue, nullable=False),
     sa.Column("closed_at", UTCDateTime(), nullable=True),
-    *_stamps(),
+    *stamps(),
     sa.Index("ix_deals_process_status_stage", "process_id", "status", "stage_id"),
     sa.Index("ix_deals_owner", "owner_id", "created_at", "id"),
     sa.Index("ix_deals_created", "created_at", "id"),
@@ -68,8 +58,8 @@ deals = sa.Table(
 deal_links = sa.Table(
     "deal_links",
     metadata,
-    sa.Column("deal_id", sa.String(36), primary_key=True),
-    sa.Column("contact_id", sa.String(36), primary_key=True),
+    uuid_key("deal_id"),
+    uuid_key("contact_id"),
     sa.Column("contact_type", sa.String(10), nullable=False),
     sa.Column("position", sa.Integer(), nullable=False),
     # hidden: the linking user could not see the contact (nameless, left out of the deal's events);
@@ -84,7 +74,7 @@ deal_links = sa.Table(
 contacts = sa.Table(
     "contacts",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
+    uuid_key(),
     sa.Column("kind", sa.String(10), nullable=False),
     sa.Column("name", sa.String(420), nullable=True),
     sa.Column("owner_id", sa.String(36), nullable=True),
@@ -100,7 +90,7 @@ contacts = sa.Table(
 task_templates = sa.Table(
     "task_templates",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
+    uuid_key(),
     sa.Column("name", sa.String(300), nullable=True),
     # pending: named by a process before its event arrived; gone: deleted (the last name stays)
     sa.Column("pending", sa.Boolean(), nullable=False),
@@ -112,7 +102,7 @@ task_templates = sa.Table(
 deal_sources = sa.Table(
     "deal_sources",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
+    uuid_key(),
     sa.Column("name", sa.String(100), nullable=False, unique=True),
     sa.Column("position", sa.Integer(), nullable=False),
 )

@@ -5,9 +5,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from crm_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from crm_shared.schema_fields import UUIDString
-from crm_shared.schemas import StrictSchema, page_schema
+from crm_shared.schemas import PageArgsSchema, RecordOutSchema, RecordRefSchema, StrictSchema, page_schema
 
 from crm_deals.domain.deal_query import SORTS
 from crm_deals.domain.deals import STATUSES
@@ -42,9 +41,7 @@ class StageOutSchema(Schema):
     name = fields.String()
 
 
-class ProcessOutSchema(Schema):
-    id = fields.String()
-    version = fields.Integer()
+class ProcessOutSchema(RecordOutSchema):
     name = fields.String()
     stages = fields.List(fields.Nested(StageOutSchema))
     won_task_template_id = fields.String(allow_none=True)
@@ -52,10 +49,6 @@ class ProcessOutSchema(Schema):
     lost_task_template_id = fields.String(allow_none=True)
     lost_task_template_name = fields.String(allow_none=True)
     is_default = fields.Boolean()
-    created_at = fields.String()
-    created_by = fields.String()
-    updated_at = fields.String()
-    updated_by = fields.String()
 
 
 class LinkInSchema(StrictSchema):
@@ -93,47 +86,44 @@ class ReopenSchema(StrictSchema):
     stage_id = UUIDString()
 
 
-class LinkOutSchema(Schema):
-    type = fields.String()
-    id = fields.String()
-    name = fields.String(allow_none=True)
+class LinkOutSchema(RecordRefSchema):
+    """A contact the deal links."""
+
+
+def exact(description: str) -> fields.String:
+    """Return an answer's exact decimal, written as a string so that no float rounds it."""
+    return fields.String(metadata={"description": f"{description}: an exact decimal as a string, e.g. \"1234.50\"."})
 
 
 class ProductLineOutSchema(Schema):
     id = fields.String()
     product = fields.String(allow_none=True)
     code = fields.String(allow_none=True)
-    quantity = fields.String()
-    unit_price = fields.String()
-    discount_percent = fields.String()
-    total = fields.String()
+    quantity = exact("How many units")
+    unit_price = exact("The price of one unit")
+    discount_percent = exact("The discount off the line's price, in percent")
+    total = exact("quantity × unit_price less the discount")
 
 
-class DealOutSchema(Schema):
-    id = fields.String()
-    version = fields.Integer()
+class DealOutSchema(RecordOutSchema):
     name = fields.String()
-    value = fields.String()
-    currency = fields.String()
+    value = exact("The deal's value (the sum of its product lines when it has any)")
+    currency = fields.String(validate=validate.OneOf(sorted(CURRENCIES)))
     source = fields.String(allow_none=True)
     process_id = fields.String()
     process_name = fields.String()
     stage_id = fields.String()
     stage_name = fields.String()
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf(STATUSES))
     lost_reason = fields.String(allow_none=True)
     planned_close_date = fields.String(allow_none=True)
     owner_id = fields.String()
     links = fields.List(fields.Nested(LinkOutSchema))
     products = fields.List(fields.Nested(ProductLineOutSchema))
     closed_at = fields.String(allow_none=True)
-    created_at = fields.String()
-    created_by = fields.String()
-    updated_at = fields.String()
-    updated_by = fields.String()
 
 
-class DealListArgsSchema(StrictSchema):
+class DealListArgsSchema(PageArgsSchema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     process_id = UUIDString()
     stage_id = UUIDString()
@@ -142,8 +132,6 @@ class DealListArgsSchema(StrictSchema):
     close_from = fields.Date()
     close_to = fields.Date()
     sort = fields.String(load_default="-created_at", validate=validate.OneOf(list(SORTS)))
-    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
-    cursor = fields.String()
 
 
 class SummaryArgsSchema(StrictSchema):
@@ -156,8 +144,8 @@ class SummaryArgsSchema(StrictSchema):
 
 
 class TotalSchema(Schema):
-    currency = fields.String()
-    value = fields.String()
+    currency = fields.String(validate=validate.OneOf(sorted(CURRENCIES)))
+    value = exact("The sum of the deals' values in this currency")
 
 
 class StageSummarySchema(Schema):

@@ -1,9 +1,9 @@
 """Creating, changing and listing sales processes."""
 from __future__ import annotations
 
-import uuid
 from typing import Any, Mapping
 
+from crm_shared.catalogue import create_record, read_page
 from crm_shared.errors import Conflict, NotFound, ValidationFailed
 from crm_shared.pagination import decode_cursor, page
 from crm_shared.types import utcnow
@@ -18,13 +18,12 @@ from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
 
 def create_process(uow: DealsUnitOfWork, values: Mapping[str, Any]) -> Process:
     """Create a sales process; its event commits with it. Post-sale templates are checked against the copy."""
-    with uow:
-        values = with_template_names(uow, values)
-        process = new_process(values, id=str(uuid.uuid4()), actor_id=uow.actor.id, now=utcnow())
-        uow.processes.add(process)
-        uow.emit(process_changed(process, "created", process.creation_changes()))
-        uow.commit()
-    return process
+
+    def build(given: Mapping[str, Any], **made: Any) -> Process:
+        # in the creating transaction: the template copies are locked before the process row
+        return new_process(with_template_names(uow, given), **made)
+
+    return create_record(uow, "processes", build, values, process_changed)
 
 
 def get_process(uow: DealsUnitOfWork, process_id: str) -> Process:
@@ -35,10 +34,8 @@ def get_process(uow: DealsUnitOfWork, process_id: str) -> Process:
 
 def list_processes(uow: DealsUnitOfWork, *, limit: int, cursor: str | None) -> tuple[list[Process], str | None]:
     """Return a page of processes, the default first."""
-    after = decode_cursor(cursor, process_rows.CURSOR_TYPES)
-    with uow.reading():
-        rows = uow.processes.list(limit=limit + 1, after=after)
-    return page(rows, limit, process_rows.sort_key)
+    return read_page(uow, "processes", limit=limit, cursor=cursor, types=process_rows.CURSOR_TYPES,
+                     key=process_rows.sort_key)
 
 
 def update_process(uow: DealsUnitOfWork, process_id: str, patch: Mapping[str, Any]) -> Process:

@@ -19,15 +19,12 @@ class DealsUnitOfWork(UnitOfWork):
 
     service = SERVICE
     outbox_table = tables.outbox
+    repositories = {
+        "processes": ProcessRepository, "deals": DealRepository, "sources": SourceRepository, "contacts": ContactCopies,
+        "task_templates": TemplateCopies,
+    }
     processes: ProcessRepository
     deals: DealRepository
     sources: SourceRepository
     contacts: ContactCopies
     task_templates: TemplateCopies
-
-    def _open(self) -> None:
-        self.processes = ProcessRepository(self.connection)
-        self.deals = DealRepository(self.connection)
-        self.sources = SourceRepository(self.connection)
-        self.contacts = ContactCopies(self.connection)
-        self.task_templates = TemplateCopies(self.connection)

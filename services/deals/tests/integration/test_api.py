@@ -1,7 +1,6 @@
 """The deals API on SQLite and PostgreSQL: rules, audited changes, visibility, lists and the summary."""
 from __future__ import annotations
 
-import json
 import uuid
 from collections import Counter
 from decimal import Decimal
@@ -9,18 +8,13 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-import sqlalchemy as sa
-from flask.testing import FlaskClient
 
-from crm_shared.service_app import context_of
-from crm_shared.config import Settings
-from crm_shared.migrations import upgrade
+from crm_shared.testing.apps import ApiClient, migrated_app
 from crm_shared.testing.tokens import TokenIssuer
 
-import crm_deals
 from crm_deals.app import create_app
+from crm_deals.declaration import SERVICE
 
-MIGRATIONS = str(Path(crm_deals.__file__).parent / "migrations")
 issuer = TokenIssuer()
 ME = "11111111-1111-1111-1111-111111111111"
 BOSS = "22222222-2222-2222-2222-222222222222"
@@ -31,25 +25,13 @@ STRANGER = issuer.headers("user", user_id=str(uuid.uuid4()), name="Cizí Člově
 ADMIN = issuer.headers("admin", name="Admin")
 
 
-class Api:
-    """A test client that also reads the outbox the writes leave behind."""
-
-    def __init__(self, client: FlaskClient, engine: sa.Engine) -> None:
-        self.client = client
-        self.engine = engine
-
-    def call(self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
-        return self.client.open(f"/api/v1{path}", method=method, headers=headers or USER, **kwargs)
+class Api(ApiClient):
+    """A test client calling as USER unless told otherwise, that also reads the outbox the writes leave behind."""
 
     def ok(self, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
         response = self.call(method, path, **kwargs)
         assert response.status_code == status, response.get_json()
         return response.get_json()
-
-    def events(self) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.text("SELECT body FROM outbox ORDER BY id")).scalars()
-            return [json.loads(body) for body in rows]
 
     def default_process(self) -> dict[str, Any]:
         return self.ok("GET", "/processes")["items"][0]
@@ -57,12 +39,8 @@ class Api:
 
 @pytest.fixture
 def api(any_database_url: str, tmp_path: Path) -> Iterator[Api]:
-    settings = Settings.from_env("deals", {"CRM_DATA_DIR": str(tmp_path), "CRM_DATABASE_URL": any_database_url})
-    upgrade(settings.database_url, MIGRATIONS, "deals")
-    app = create_app(settings, verifier=issuer.verifier())
-    engine = context_of(app).engine
-    yield Api(app.test_client(), engine)
-    engine.dispose()
+    with migrated_app(SERVICE, create_app, any_database_url, tmp_path, issuer.verifier()) as app:
+        yield Api(app, USER)
 
 
 def changes_of(event: dict[str, Any]) -> list[tuple[str, Any, Any]]:

@@ -5,26 +5,18 @@ from pathlib import Path
 
 import pytest
 
-from crm_shared.config import Settings
-from crm_shared.service_app import context_of
-from crm_shared.migrations import upgrade
-from crm_shared.service_app import context_of
 from crm_shared.testing.api_fuzz import fuzz_findings
+from crm_shared.testing.apps import migrated_app
 from crm_shared.testing.tokens import TokenIssuer
 
 from crm_deals.app import create_app
-
-from .test_api import MIGRATIONS
+from crm_deals.declaration import SERVICE
 
 
 @pytest.mark.integration
 def test_no_generated_call_makes_a_server_error_or_an_undocumented_status(postgres_url: str, tmp_path: Path) -> None:
     issuer = TokenIssuer()
-    settings = Settings.from_env("deals", {"CRM_DATA_DIR": str(tmp_path), "CRM_DATABASE_URL": postgres_url})
-    upgrade(settings.database_url, MIGRATIONS, "deals")
-    app = create_app(settings, verifier=issuer.verifier())
-    try:
+    with migrated_app(SERVICE, create_app, postgres_url, tmp_path, issuer.verifier()) as app:
         findings = fuzz_findings(app, issuer.headers("admin", name="Ada Admin"))
-        assert not findings, "\n\n".join(findings)
-    finally:
-        context_of(app).engine.dispose()
+
+    assert not findings, "\n\n".join(findings)

@@ -3,20 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, post_load, validate
+from marshmallow import Schema, fields, post_load, validate
 
-from crm_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from crm_shared.schemas import StrictSchema, page_schema
 
 from crm_gateway.identity.domain import MIN_PASSWORD_LENGTH, ROLES, NewUser, UserPatch
 
 MAX_PASSWORD_LENGTH = 1024
-
-
-class StrictSchema(Schema):
-    """An input schema that refuses fields it does not know."""
-
-    class Meta:
-        unknown = RAISE
 
 
 class LoginSchema(StrictSchema):
@@ -47,18 +40,8 @@ class UserSchema(Schema):
     active = fields.Boolean(required=True)
 
 
-class UserListSchema(Schema):
-    """One page of users under `items`, and the cursor of the next page."""
-
-    items = fields.List(fields.Nested(UserSchema), required=True)
-    next_cursor = fields.String(allow_none=True)
-
-
-class UserListArgsSchema(StrictSchema):
-    """The query of GET /users."""
-
-    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
-    cursor = fields.String(load_default=None)
+#: one page of users under `items`, and the cursor of the next page
+UserListSchema = page_schema(UserSchema)
 
 
 class SessionSchema(Schema):

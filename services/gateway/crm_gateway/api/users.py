@@ -8,11 +8,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from crm_shared.auth import current_principal, require_role
+from crm_shared.schemas import PageArgsSchema
 from crm_shared.web import request_id
 
 from crm_gateway.api.dependencies import dependencies
 from crm_gateway.api.schemas import (
-    NewUserSchema, UserListArgsSchema, UserListSchema, UserPatchSchema, UserSchema,
+    NewUserSchema, UserListSchema, UserPatchSchema, UserSchema,
 )
 from crm_gateway.identity import administration, services
 from crm_gateway.identity.domain import NewUser, User, UserPatch
@@ -43,11 +44,11 @@ def acting_uow() -> IdentityUnitOfWork:
 class Users(MethodView):
     """The collection of users."""
 
-    @blp.arguments(UserListArgsSchema, location="query")
+    @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, UserListSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List the users by username, a page at a time (`limit`, `cursor`)."""
-        items, next_cursor = administration.list_page(dependencies().uow(), args["limit"], args["cursor"])
+        items, next_cursor = administration.list_page(dependencies().uow(), args["limit"], args.get("cursor"))
         return {"items": items, "next_cursor": next_cursor}
 
     @admin_only

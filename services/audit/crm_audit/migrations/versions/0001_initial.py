@@ -1,21 +1,13 @@
-"""The audit entries and the consumer's inbox.
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-22 00:00:00
-"""
-from typing import Sequence, Union
-
+"""The audit entries and the consumer's inbox (2026-11-22)."""
 import sqlalchemy as sa
 from alembic import op
 
-from crm_shared.inbox import inbox_columns
+from crm_shared.columns import uuid_key
+from crm_shared.migration_ops import create_inbox_v1
 from crm_shared.types import JSONValue, UTCDateTime
 
-revision: str = "0001"
-down_revision: Union[str, Sequence[str], None] = None
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision = "0001"
+down_revision = None
 
 FILTER_COLUMNS = ("user_id", "object_type", "object_id", "operation")
 
@@ -24,7 +16,7 @@ def upgrade() -> None:
     """Create the entries with an index per list filter, and the inbox."""
     op.create_table(
         "audit_entries",
-        sa.Column("id", sa.String(36), primary_key=True),
+        uuid_key(),
         sa.Column("occurred_at", UTCDateTime(), nullable=False),
         sa.Column("user_id", sa.String(100), nullable=False),
         sa.Column("user_name", sa.String(), nullable=False),
@@ -44,7 +36,7 @@ def upgrade() -> None:
         op.create_index(
             f"ix_audit_entries_{column}_occurred_at_id", "audit_entries", [column, "occurred_at", "id"]
         )
-    op.create_table("inbox", *inbox_columns())
+    create_inbox_v1()
 
 
 def downgrade() -> None:

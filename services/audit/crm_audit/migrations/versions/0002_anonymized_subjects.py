@@ -1,20 +1,11 @@
-"""The subjects whose personal values were erased, for redacting late entries.
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-22 08:00:00
-"""
-from typing import Sequence, Union
-
+"""The subjects whose personal values were erased, for redacting late entries (2026-11-22)."""
 import sqlalchemy as sa
 from alembic import op
 
 from crm_shared.types import UTCDateTime
 
-revision: str = "0002"
-down_revision: Union[str, Sequence[str], None] = "0001"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision = "0002"
+down_revision = "0001"
 
 
 def upgrade() -> None:

@@ -1,38 +1,28 @@
-"""Persons, companies, the tag index, outbox and inbox.
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-22
-"""
+"""Persons, companies, the tag index, outbox and inbox (2026-11-22)."""
 import sqlalchemy as sa
 from alembic import op
 
+from crm_shared.columns import record_key, stamps, uuid_key, uuid_ref
 from crm_shared.migration_ops import create_inbox_v1, create_outbox_v1
-from crm_shared.types import JSONValue, UTCDateTime
+from crm_shared.types import JSONValue
 
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def _contact_columns() -> list[sa.Column]:
     return [
-        sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("version", sa.Integer(), nullable=False),
+        *record_key(),
         sa.Column("emails", JSONValue, nullable=False),
         sa.Column("phones", JSONValue, nullable=False),
         sa.Column("tags", JSONValue, nullable=False),
         sa.Column("address", JSONValue, nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("owner_id", sa.String(36), nullable=True),
+        uuid_ref("owner_id", nullable=True),
         sa.Column("valid", sa.Boolean(), nullable=False),
         sa.Column("sort_name", sa.String(420), nullable=False),
         sa.Column("search_text", sa.Text(), nullable=False),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("created_by", sa.String(36), nullable=False),
-        sa.Column("updated_at", UTCDateTime(), nullable=False),
-        sa.Column("updated_by", sa.String(36), nullable=False),
+        *stamps(),
     ]
 
 
@@ -43,7 +33,7 @@ def upgrade() -> None:
         sa.Column("first_name", sa.String(200), nullable=True),
         sa.Column("last_name", sa.String(200), nullable=True),
         sa.Column("position", sa.String(200), nullable=True),
-        sa.Column("company_id", sa.String(36), nullable=True),
+        uuid_ref("company_id", nullable=True),
     )
     op.create_index("ix_persons_company_id", "persons", ["company_id"])
     op.create_index("ix_persons_sort_name", "persons", ["sort_name", "id"])
@@ -65,7 +55,7 @@ def upgrade() -> None:
         "contact_tags",
         sa.Column("tag", sa.String(100), primary_key=True),
         sa.Column("kind", sa.String(20), primary_key=True),
-        sa.Column("contact_id", sa.String(36), primary_key=True),
+        uuid_key("contact_id"),
     )
     op.create_index("ix_contact_tags_contact", "contact_tags", ["contact_id"])
     create_outbox_v1()

@@ -1,8 +1,6 @@
 """Processes (with the default one), deals, their links, the contacts copy, sources, outbox, inbox.
 
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-22
+Written 2026-11-22.
 """
 import uuid
 from datetime import datetime, timezone
@@ -10,59 +8,47 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from alembic import op
 
+from crm_shared.columns import record_key, stamps, uuid_key, uuid_ref
 from crm_shared.migration_ops import create_inbox_v1, create_outbox_v1
 from crm_shared.types import JSONValue, Money, UTCDateTime
 
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 DEFAULT_STAGES = ("Qualification", "Needs analysis", "Proposal", "Negotiation")
 DEFAULT_SOURCES = ("Website", "Referral", "Cold call", "Event", "Partner", "Advertising", "Other")
 
 
-def _stamps() -> list[sa.Column]:
-    return [
-        sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("created_by", sa.String(36), nullable=False),
-        sa.Column("updated_at", UTCDateTime(), nullable=False),
-        sa.Column("updated_by", sa.String(36), nullable=False),
-    ]
-
-
 def upgrade() -> None:
     processes = op.create_table(
         "processes",
-        sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("version", sa.Integer(), nullable=False),
+        *record_key(),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("stages", JSONValue, nullable=False),
         sa.Column("retired_stages", JSONValue, nullable=False),
-        sa.Column("won_task_template_id", sa.String(36), nullable=True),
-        sa.Column("lost_task_template_id", sa.String(36), nullable=True),
+        uuid_ref("won_task_template_id", nullable=True),
+        uuid_ref("lost_task_template_id", nullable=True),
         sa.Column("is_default", sa.Boolean(), nullable=False),
-        *_stamps(),
+        *stamps(),
     )
     op.create_table(
         "deals",
-        sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("version", sa.Integer(), nullable=False),
+        *record_key(),
         sa.Column("name", sa.String(300), nullable=False),
         sa.Column("value", Money(), nullable=False),
         sa.Column("currency", sa.String(3), nullable=False),
         sa.Column("source", sa.String(100), nullable=True),
-        sa.Column("process_id", sa.String(36), nullable=False),
+        uuid_ref("process_id"),
         sa.Column("process_name", sa.String(200), nullable=False),
-        sa.Column("stage_id", sa.String(36), nullable=False),
+        uuid_ref("stage_id"),
         sa.Column("stage_name", sa.String(200), nullable=False),
         sa.Column("status", sa.String(10), nullable=False),
         sa.Column("lost_reason", sa.Text(), nullable=True),
         sa.Column("planned_close_date", sa.Date(), nullable=True),
-        sa.Column("owner_id", sa.String(36), nullable=False),
+        uuid_ref("owner_id"),
         sa.Column("products", JSONValue, nullable=False),
         sa.Column("closed_at", UTCDateTime(), nullable=True),
-        *_stamps(),
+        *stamps(),
     )
     op.create_index("ix_deals_process_status_stage", "deals", ["process_id", "status", "stage_id"])
     op.create_index("ix_deals_owner", "deals", ["owner_id", "created_at", "id"])
@@ -70,15 +56,15 @@ def upgrade() -> None:
     op.create_index("ix_deals_close_date", "deals", ["planned_close_date"])
     op.create_table(
         "deal_links",
-        sa.Column("deal_id", sa.String(36), primary_key=True),
-        sa.Column("contact_id", sa.String(36), primary_key=True),
+        uuid_key("deal_id"),
+        uuid_key("contact_id"),
         sa.Column("contact_type", sa.String(10), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
     )
     op.create_index("ix_deal_links_contact", "deal_links", ["contact_id"])
     op.create_table(
         "contacts",
-        sa.Column("id", sa.String(36), primary_key=True),
+        uuid_key(),
         sa.Column("kind", sa.String(10), nullable=False),
         sa.Column("name", sa.String(420), nullable=True),
         sa.Column("valid", sa.Boolean(), nullable=False),
@@ -89,7 +75,7 @@ def upgrade() -> None:
     )
     sources = op.create_table(
         "deal_sources",
-        sa.Column("id", sa.String(36), primary_key=True),
+        uuid_key(),
         sa.Column("name", sa.String(100), nullable=False, unique=True),
         sa.Column("position", sa.Integer(), nullable=False),
     )

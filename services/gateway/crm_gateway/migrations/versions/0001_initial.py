@@ -1,30 +1,24 @@
-"""The users of the suite: credentials, roles and the manager relation.
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-22
-"""
+"""The users of the suite: credentials, roles and the manager relation (2026-11-22)."""
 from alembic import op
 import sqlalchemy as sa
 
+from crm_shared.columns import uuid_key, uuid_ref
 from crm_shared.types import UTCDateTime
 
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
     op.create_table(
         "users",
-        sa.Column("id", sa.String(36), primary_key=True),
+        uuid_key(),
         sa.Column("username", sa.String(150), nullable=False),
         sa.Column("password_hash", sa.String(255), nullable=False),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("email", sa.String(320), nullable=False),
         sa.Column("role", sa.String(16), nullable=False),
-        sa.Column("manager_id", sa.String(36), nullable=True),
+        uuid_ref("manager_id", nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()),
         sa.UniqueConstraint("username", name="uq_users_username"),

@@ -1,9 +1,4 @@
-"""User changes become events: a version per user for their order, and the gateway's outbox.
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-23
-"""
+"""User changes become events: a version per user for their order, and the gateway's outbox (2026-11-23)."""
 from alembic import op
 import sqlalchemy as sa
 
@@ -11,8 +6,6 @@ from crm_shared.migration_ops import create_outbox_v1
 
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
