@@ -23,10 +23,12 @@ def handle_events(uow: ContactsUnitOfWork, events: Sequence[CloudEvent]) -> None
             object_type, object_id, current = links_of(event.data)
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidEvent(f"data names no object: {exc}") from exc
-        # At-least-once delivery may reorder one object's events: only a newer one counts.
-        if not is_newer(event.sequence, uow.links.applied_sequence(object_type, object_id)):
-            continue
+        # At-least-once delivery may reorder one object's events: only a newer one counts. A
+        # deletion keeps the version of the object's last change, so it wins a tie.
         deleted = event.data.get("operation") == "deleted"
+        applied = uow.links.applied_sequence(object_type, object_id)
+        if not (is_newer(event.sequence, applied) or (deleted and event.sequence == applied)):
+            continue
         uow.links.replace(object_type, object_id, event.sequence, current, deleted=deleted)
 
 

@@ -13,7 +13,7 @@ from crm_shared.auth import current_principal
 from crm_contacts.domain.listing import ListQuery
 from crm_contacts.api import schemas
 from crm_contacts.api.actions import add_record_actions
-from crm_contacts.api.common import present, uow
+from crm_contacts.api.common import present, uow, users
 from crm_contacts.service_layer import contacts as use_cases
 from crm_shared.preconditions import etag, matches
 
@@ -41,7 +41,7 @@ def contact_blueprint(
         @blp.response(201, out_schema)
         def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
             """Create a record."""
-            contact = use_cases.create_contact(uow(), kind, data)
+            contact = use_cases.create_contact(uow(), kind, data, users=users())
             state, headers = present(contact)
             return state, {**headers, "Location": contact.link}
 
@@ -60,7 +60,8 @@ def contact_blueprint(
         def patch(self, data: dict[str, Any], contact_id: Any) -> tuple[dict[str, Any], dict[str, str]]:
             """Change some fields; with If-Match, only if the record is still that version."""
             contact = use_cases.update_contact(
-                uow(), kind, str(contact_id), data, current_principal(), if_match=request.headers.get("If-Match")
+                uow(), kind, str(contact_id), data, current_principal(), if_match=request.headers.get("If-Match"),
+                users=users(),
             )
             return present(contact)
 

@@ -140,6 +140,7 @@ class GroupOutSchema(RecordOutSchema):
     kind = fields.String()
     name = fields.String()
     description = fields.String(allow_none=True)
+    owner_id = fields.String()
 
 
 class MemberInSchema(StrictSchema):

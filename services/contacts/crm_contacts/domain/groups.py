@@ -12,7 +12,10 @@ from crm_contacts.domain.model import ContactRuleBroken, normalize
 
 @dataclass(frozen=True)
 class Group:
-    """A segment of persons and companies; membership is kept on each contact (`groups`)."""
+    """A segment of persons and companies; membership is kept on each contact (`groups`).
+
+    Every user may list, read and join groups; its creator owns it.
+    """
 
     editable = ("name", "description")
 
@@ -32,6 +35,11 @@ class Group:
         return self.name
 
     @property
+    def owner_id(self) -> str:
+        """Return the group's owner: its creator, who (with their manager and admins) may change it."""
+        return self.created_by
+
+    @property
     def link(self) -> str:
         """Return the API path of the group."""
         return f"/api/v1/groups/{self.id}"
@@ -45,6 +53,7 @@ class Group:
         data["created_at"] = self.created_at.isoformat()
         data["updated_at"] = self.updated_at.isoformat()
         data["kind"] = self.kind
+        data["owner_id"] = self.owner_id
         return data
 
     def creation_changes(self) -> list[Change]:

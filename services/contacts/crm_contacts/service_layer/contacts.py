@@ -9,23 +9,33 @@ import uuid
 from typing import Any, Mapping
 
 from crm_shared.errors import Conflict, ValidationFailed
+from crm_shared.owners import NO_USERS, check_owner
 from crm_shared.pagination import decode_cursor, page
+from crm_shared.rules import RuleBroken
 from crm_shared.types import utcnow
+from crm_shared.users import UserDirectory
 
 from crm_contacts.adapters.listing import ListQuery, cursor_types, sort_key
 from crm_contacts.domain.actions import ensure_editable
 from crm_contacts.domain.events import contact_changed
 from crm_contacts.domain.model import Contact, new_contact
-from crm_contacts.domain.visibility import Viewer, visible_owners
+from crm_contacts.domain.visibility import Viewer, can_see, visible_owners
 from crm_contacts.service_layer.access import editor_of, visible_contact
 from crm_shared.preconditions import require_match
 from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
 
 
-def create_contact(uow: ContactsUnitOfWork, kind: str, values: Mapping[str, Any]) -> Contact:
-    """Create a person or company; its event commits with it."""
+def create_contact(
+    uow: ContactsUnitOfWork, kind: str, values: Mapping[str, Any], *, users: UserDirectory = NO_USERS
+) -> Contact:
+    """Create a person or company owned by the caller or by `owner_id`; its event commits with it.
+
+    `owner_id` must be a user the caller may give records to, looked up in `users` (the
+    gateway's users); without a directory only the caller may own it.
+    """
     with uow:
-        check_references(uow, values)
+        check_owner(uow.viewer, users, values.get("owner_id"))
+        check_references(uow, values, uow.viewer)
         contact = new_contact(kind, values, id=str(uuid.uuid4()), actor_id=uow.actor.id, now=utcnow())
         uow.contacts.add(contact)
         uow.emit(contact_changed(contact, "created", contact.creation_changes()))
@@ -52,14 +62,21 @@ def list_contacts(
 
 def update_contact(
     uow: ContactsUnitOfWork, kind: str, contact_id: str, patch: Mapping[str, Any], viewer: Viewer,
-    *, if_match: str | None = None,
+    *, if_match: str | None = None, users: UserDirectory = NO_USERS,
 ) -> Contact:
-    """Apply a partial update; locked (423), invalid (409) or stale (412) records refuse it."""
+    """Apply a partial update; locked (423), invalid (409) or stale (412) records refuse it.
+
+    A new `owner_id` must be a user the caller may give records to (see `create_contact`).
+    """
     with uow:
         contact = visible_contact(uow, kind, contact_id, viewer, for_update=True)
         ensure_editable(contact, editor_of(viewer))
         require_match(if_match, contact.version)
-        check_references(uow, patch)
+        if "owner_id" in patch and patch["owner_id"] != contact.owner_id:
+            if not patch["owner_id"]:
+                raise RuleBroken({"owner_id": ["A record needs an owner."]})
+            check_owner(viewer, users, patch["owner_id"])
+        check_references(uow, patch, viewer)
         changed, changes = contact.updated(patch, actor_id=uow.actor.id, now=utcnow())
         if changes:
             uow.contacts.save(changed, contact)
@@ -100,10 +117,14 @@ def detach_person(uow: ContactsUnitOfWork, person: Contact, company_id: str | No
         uow.emit(contact_changed(moved, "updated", changes))
 
 
-def check_references(uow: ContactsUnitOfWork, values: Mapping[str, Any]) -> None:
-    """Refuse a company or groups that do not exist (422 naming the field)."""
+def check_references(uow: ContactsUnitOfWork, values: Mapping[str, Any], viewer: Viewer) -> None:
+    """Refuse a company or groups that do not exist (422 naming the field).
+
+    A company the viewer may not see is refused exactly like one that does not exist.
+    """
     company_id = values.get("company_id")
-    if company_id and not uow.contacts.exists("company", company_id):
+    company = uow.contacts.get("company", company_id) if company_id else None
+    if company_id and (company is None or not can_see(viewer, company.owner_id)):
         raise ValidationFailed({"company_id": [f"No company with id {company_id}."]})
     wanted = [group for group in values.get("groups") or [] if group]
     missing = sorted(set(wanted) - uow.groups.existing_ids(wanted))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from crm_shared.catalogue import create_record, read_page
-from crm_shared.errors import NotFound
+from crm_shared.errors import Forbidden, NotFound
 from crm_shared.types import utcnow
 
 from crm_contacts.adapters import groups as group_rows
@@ -35,9 +35,9 @@ def get_group(uow: ContactsUnitOfWork, group_id: str) -> Group:
 
 
 def update_group(uow: ContactsUnitOfWork, group_id: str, patch: Mapping[str, Any]) -> Group:
-    """Rename a group or change its description."""
+    """Rename a group or change its description (its owner, their manager or an admin)."""
     with uow:
-        group = _existing(uow, group_id, for_update=True)
+        group = _owned(uow, group_id)
         changed, changes = group.updated(patch, actor_id=uow.actor.id, now=utcnow())
         if changes:
             uow.groups.save(changed)
@@ -47,9 +47,13 @@ def update_group(uow: ContactsUnitOfWork, group_id: str, patch: Mapping[str, Any
 
 
 def delete_group(uow: ContactsUnitOfWork, group_id: str) -> None:
-    """Delete a group; each member leaves it first (an `updated` event per member)."""
+    """Delete a group (its owner, their manager or an admin); each member leaves it first.
+
+    Every member leaves, also those the caller may not see: they were put into the group by
+    someone who could, and a group's end is its owner's decision (an `updated` event per member).
+    """
     with uow:
-        group = _existing(uow, group_id, for_update=True)
+        group = _owned(uow, group_id)
         for member in uow.contacts.members_of_group(group.id, for_update=True):
             _save_groups(uow, member, [g for g in member.groups if g != group.id])
         uow.groups.remove(group)
@@ -86,6 +90,14 @@ def _save_groups(uow: ContactsUnitOfWork, contact: Contact, groups: list[str]) -
         uow.contacts.save(changed, contact)
         uow.emit(contact_changed(changed, "updated", changes))
     return changed
+
+
+def _owned(uow: ContactsUnitOfWork, group_id: str) -> Group:
+    """Return a group (locked) the caller may change: its owner, the owner's manager, or an admin."""
+    group = _existing(uow, group_id, for_update=True)
+    if not can_see(uow.viewer, group.owner_id):
+        raise Forbidden("Only the group's owner, their manager or an admin may change or delete it.")
+    return group
 
 
 def _existing(uow: ContactsUnitOfWork, group_id: str, *, for_update: bool = False) -> Group:

@@ -12,7 +12,7 @@ from crm_contacts.domain.actions import ensure_editable
 from crm_contacts.domain.events import contact_changed
 from crm_contacts.domain.merge import merged
 from crm_contacts.domain.model import Contact
-from crm_contacts.domain.visibility import Viewer
+from crm_contacts.domain.visibility import Viewer, can_see
 from crm_contacts.service_layer.access import editor_of, visible_contact
 from crm_contacts.service_layer.contacts import detach_person
 from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
@@ -63,7 +63,8 @@ def _source(uow: ContactsUnitOfWork, kind: str, source_id: str, viewer: Viewer) 
     try:
         return visible_contact(uow, kind, source_id, viewer, for_update=True)
     except NotFound:
-        other = "company" if kind == "person" else "person"
-        if uow.contacts.exists(other, source_id):
+        other = uow.contacts.get("company" if kind == "person" else "person", source_id)
+        # a record of the other kind that the viewer may not see is answered like no record at all
+        if other is not None and can_see(viewer, other.owner_id):
             raise ValidationFailed({"source_id": [f"Only a {kind} can be merged into a {kind}."]}) from None
         raise ValidationFailed({"source_id": [f"No {kind} with id {source_id}."]}) from None

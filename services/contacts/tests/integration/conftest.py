@@ -1,6 +1,7 @@
 """The contacts app on a migrated database, called as different users, with its outbox readable."""
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -10,6 +11,7 @@ from flask.testing import FlaskClient
 
 from crm_shared.service_app import context_of
 from crm_shared.testing.apps import migrated_app, outbox_events
+from crm_shared.testing.sessions import FakeUserDirectory
 from crm_shared.testing.tokens import TokenIssuer
 
 from crm_contacts.app import create_app
@@ -19,6 +21,19 @@ ALICE = "aaaaaaaa-0000-0000-0000-000000000001"
 BOB = "bbbbbbbb-0000-0000-0000-000000000002"
 MANAGER = "cccccccc-0000-0000-0000-000000000003"
 ADMIN = "dddddddd-0000-0000-0000-000000000004"
+#: a user of the gateway who no longer may act
+GONE = "eeeeeeee-0000-0000-0000-000000000005"
+
+
+def directory() -> FakeUserDirectory:
+    """The gateway's users as these tests know them: the four callers and a deactivated user."""
+    users = FakeUserDirectory()
+    users.add(ALICE, name="Alice User", manager_id=MANAGER)
+    users.add(BOB, name="Bob User")
+    users.add(MANAGER, name="Mona Manager", role="manager")
+    users.add(ADMIN, name="Ada Admin", role="admin")
+    users.add(GONE, name="Gone User", active=False, manager_id=MANAGER)
+    return users
 
 
 @pytest.fixture(scope="session")
@@ -59,6 +74,8 @@ class ContactsApi:
 
 @pytest.fixture
 def contacts(any_database_url: str, tmp_path: Path, issuer: TokenIssuer) -> Iterator[ContactsApi]:
-    with migrated_app(SERVICE, create_app, any_database_url, tmp_path, issuer.verifier()) as app:
+    users = directory()
+    app_with_users = partial(create_app, users_for=lambda _token: users)
+    with migrated_app(SERVICE, app_with_users, any_database_url, tmp_path, issuer.verifier()) as app:
         yield ContactsApi(app.test_client(), context_of(app).engine, issuer)
 

@@ -69,3 +69,15 @@ def test_cascade_deletes_a_linked_contact_and_a_merge_moves_its_links(contacts: 
     assert [link["id"] for link in refused.get_json()["links"]] == [deal_id]
     assert contacts.call("DELETE", f"/persons/{target['id']}?cascade=true").status_code == 204
     assert contacts.last_event()["type"] == "crm.person.deleted"
+
+
+def test_a_deleted_deal_releases_its_links_though_its_event_keeps_the_version_of_its_last_change(
+    contacts: ContactsApi,
+) -> None:
+    person = contacts.create("/persons", last_name="Nová")
+    deal_id = str(uuid.uuid4())
+    apply(contacts, deal_event(deal_id, 2, [{"type": "person", "id": person["id"]}]))
+    apply(contacts, deal_event(deal_id, 2, [{"type": "person", "id": person["id"]}], operation="deleted"))
+    assert contacts.call("GET", f"/persons/{person['id']}/links").get_json()["items"] == []
+    apply(contacts, deal_event(deal_id, 2, [{"type": "person", "id": person["id"]}]))  # redelivered: stale
+    assert contacts.call("DELETE", f"/persons/{person['id']}").status_code == 204

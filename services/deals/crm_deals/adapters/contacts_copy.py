@@ -15,13 +15,13 @@ from crm_deals.domain.known_contacts import KnownContact, supersedes
 __all__ = ["ContactCopies", "KnownContact", "names_of"]
 
 
-def names_of(connection: Connection, ids: Iterable[str]) -> dict[str, str | None]:
-    """Return the known names of contacts by id (None while pending)."""
+def names_of(connection: Connection, ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
+    """Return the known names and owners of contacts by id (None while pending or not known)."""
     wanted = list(ids)
     if not wanted:
         return {}
-    query = sa.select(contacts.c.id, contacts.c.name).where(contacts.c.id.in_(wanted))
-    return {row.id: row.name for row in connection.execute(query)}
+    query = sa.select(contacts.c.id, contacts.c.name, contacts.c.owner_id).where(contacts.c.id.in_(wanted))
+    return {row.id: (row.name, row.owner_id) for row in connection.execute(query)}
 
 
 class ContactCopies:
@@ -51,7 +51,8 @@ class ContactCopies:
         if not supersedes(contact, current):
             return False
         values = {
-            "kind": contact.kind, "name": contact.name, "valid": contact.valid, "pending": False,
+            "kind": contact.kind, "name": contact.name, "owner_id": contact.owner_id or (current and current.owner_id),
+            "valid": contact.valid, "pending": False,
             "gone": contact.gone, "sequence": contact.sequence, "updated_at": now,
         }
         if current is None:
@@ -73,4 +74,4 @@ class ContactCopies:
 
 def _known(row: object) -> KnownContact:
     return KnownContact(**{key: row[key] for key in (  # type: ignore[index]
-        "id", "kind", "name", "valid", "pending", "gone", "sequence")})
+        "id", "kind", "name", "valid", "pending", "gone", "sequence", "owner_id")})

@@ -55,6 +55,13 @@ class DealRepository:
         query = sa.select(deals).where(deals.c.id.in_(linked)).order_by(deals.c.id).with_for_update()
         return self._with_links(list(self.connection.execute(query).mappings()))
 
+    def awaiting(self, contact_id: str) -> list[Deal]:
+        """Return the deals with a link still awaiting this contact's event, locked for update, in id order."""
+        linked = sa.select(deal_links.c.deal_id).where(deal_links.c.contact_id == contact_id,
+                                                       deal_links.c.awaiting.is_not(None))
+        query = sa.select(deals).where(deals.c.id.in_(linked)).order_by(deals.c.id).with_for_update()
+        return self._with_links(list(self.connection.execute(query).mappings()))
+
     def list(self, query: DealQuery) -> list[Deal]:
         """Return up to `limit + 1` visible deals after the cursor key, in the requested order."""
         column_name = query.sort.removeprefix("-")
@@ -82,7 +89,8 @@ class DealRepository:
     def _write_links(self, deal: Deal) -> None:
         if deal.links:
             self.connection.execute(deal_links.insert(), [
-                {"deal_id": deal.id, "contact_id": link.id, "contact_type": link.type, "position": index}
+                {"deal_id": deal.id, "contact_id": link.id, "contact_type": link.type, "position": index,
+                 "hidden": link.hidden, "awaiting": list(link.awaiting) if link.awaiting is not None else None}
                 for index, link in enumerate(deal.links)
             ])
 
@@ -95,7 +103,11 @@ class DealRepository:
             found = list(self.connection.execute(query).mappings())
             names = names_of(self.connection, {row["contact_id"] for row in found})
             for row in found:
-                links[row["deal_id"]].append(Link(row["contact_type"], row["contact_id"], names.get(row["contact_id"])))
+                name, owner_id = names.get(row["contact_id"], (None, None))
+                awaiting = tuple(row["awaiting"]) if row["awaiting"] is not None else None
+                links[row["deal_id"]].append(Link(row["contact_type"], row["contact_id"],
+                                                  None if row["hidden"] else name, hidden=bool(row["hidden"]),
+                                                  awaiting=awaiting, owner_id=owner_id))
         return [_to_deal(row, links[row["id"]]) for row in rows]
 
 

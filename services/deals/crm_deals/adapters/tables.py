@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from crm_shared.columns import record_key, stamps, uuid_key, uuid_ref
 from crm_shared.inbox import inbox_table
@@ -9,6 +10,8 @@ from crm_shared.outbox import outbox_table
 from crm_shared.types import JSONValue, Money, UTCDateTime
 
 metadata = sa.MetaData()
+#: JSON where None is SQL NULL, so that links awaiting a contact can be found with IS NOT NULL
+AWAITING = sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
 
 
 processes = sa.Table(
@@ -59,6 +62,11 @@ deal_links = sa.Table(
     uuid_key("contact_id"),
     sa.Column("contact_type", sa.String(10), nullable=False),
     sa.Column("position", sa.Integer(), nullable=False),
+    # hidden: the linking user could not see the contact (nameless, left out of the deal's events);
+    # awaiting: while the contact is not known yet, the owners whose contacts the linking user sees
+    # (["*"]: everyone's), to judge the link by when the contact's event arrives
+    sa.Column("hidden", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("awaiting", AWAITING, nullable=True),
     sa.Index("ix_deal_links_contact", "contact_id"),
 )
 
@@ -69,6 +77,7 @@ contacts = sa.Table(
     uuid_key(),
     sa.Column("kind", sa.String(10), nullable=False),
     sa.Column("name", sa.String(420), nullable=True),
+    sa.Column("owner_id", sa.String(36), nullable=True),
     sa.Column("valid", sa.Boolean(), nullable=False),
     # pending: linked before its event arrived; gone: deleted or merged into another
     sa.Column("pending", sa.Boolean(), nullable=False),

@@ -7,9 +7,13 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from crm_shared.auth import bearer_token
 from crm_shared.preconditions import etag, matches
 from crm_shared.schemas import page_schema
-from crm_shared.service_app import uow
+from crm_shared.service_app import service_context, uow
+from crm_shared.users import UserDirectory
+
+from crm_deals.context import DealsContext
 
 from crm_deals.api import schemas
 from crm_deals.domain.deal_query import DealQuery
@@ -22,6 +26,11 @@ blp = Blueprint("deals", __name__, url_prefix="/api/v1/deals", description="Deal
 
 def _present(deal: Deal, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
     return deal.state(), status, {"ETag": etag(deal.version)}
+
+
+def _users() -> UserDirectory:
+    """Return the suite's users as the caller may look them up (owners are checked against them)."""
+    return service_context(DealsContext).users_for(bearer_token())
 
 
 def _query(args: dict[str, Any]) -> DealQuery:
@@ -42,7 +51,7 @@ class Deals(MethodView):
     @blp.response(201, schemas.DealOutSchema)
     def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
         """Create a deal (in the default process unless `process_id` names one)."""
-        deal = use_cases.create_deal(uow(), data)
+        deal = use_cases.create_deal(uow(), data, users=_users())
         state, status, headers = _present(deal, 201)
         return state, status, {**headers, "Location": deal.link}
 
@@ -71,7 +80,8 @@ class Item(MethodView):
     @blp.response(200, schemas.DealOutSchema)
     def patch(self, data: dict[str, Any], deal_id: Any) -> Any:
         """Change some fields; `links` and `products` replace the whole list."""
-        return _present(use_cases.update_deal(uow(), str(deal_id), data, if_match=request.headers.get("If-Match")))
+        return _present(use_cases.update_deal(uow(), str(deal_id), data, if_match=request.headers.get("If-Match"),
+                                              users=_users()))
 
     @blp.response(204)
     def delete(self, deal_id: Any) -> None:

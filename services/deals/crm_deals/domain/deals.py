@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Collection, Mapping, Sequence
+from typing import Any, Callable, Collection, Mapping, Sequence
 
 from crm_shared.rules import StateConflict
 from crm_shared.changes import Change, created, deleted, diff
@@ -136,6 +136,27 @@ class Deal:
     def with_links(self, links: Sequence[Link], *, actor_id: str, now: datetime) -> tuple["Deal", list[Change]]:
         """Return the deal with exactly these links, whatever its status (merges and deletions of contacts)."""
         return self._versioned(replace(self, links=unique_links(links)), actor_id=actor_id, now=now)
+
+    def settling(self, contact_id: str, owner_id: str | None, name: str | None, *, actor_id: str,
+                 now: datetime) -> tuple["Deal", list[Change]]:
+        """Judge the links awaiting this contact by its owner; one turned hidden leaves the events' links.
+
+        Return the deal (a new version when a link became hidden) and the changes: one `links`
+        change (the link before, nothing after) per link the deal's events no longer report.
+        """
+        links = [link.settled(owner_id, name) if link.id == contact_id else link for link in self.links]
+        if links == self.links:
+            return self, []
+        withdrawn = [Change("links", replace(before, name=None).as_dict(), None)
+                     for before, after in zip(self.links, links) if after.hidden and not before.hidden]
+        proposed = replace(self, links=links)
+        if not withdrawn:
+            return proposed, []
+        return replace(proposed, version=self.version + 1, updated_at=now, updated_by=actor_id), withdrawn
+
+    def seen_by(self, sees: Callable[[str | None], bool]) -> "Deal":
+        """Return the deal as a reader sees it: names only of linked contacts they may see."""
+        return replace(self, links=[link.seen_by(sees) for link in self.links])
 
     def _versioned(self, proposed: "Deal", *, actor_id: str, now: datetime) -> tuple["Deal", list[Change]]:
         changes = self.changes_to(proposed)

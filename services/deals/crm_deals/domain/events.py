@@ -11,15 +11,18 @@ from crm_deals.domain.processes import Process
 def deal_changed(deal: Deal, operation: str, changes: list[Change], process: Process | None) -> ObjectChanged:
     """Describe a committed change of a deal in `process` (the deal's process at the time of the change).
 
-    `state` carries the deal's links for the contacts service, and its process's post-sale
-    task templates (`won_task_template_id`, `lost_task_template_id`, None when none), so the
-    tasks service can apply the right one from a won or lost event alone.
+    `state` carries the deal's links for the contacts service (not the hidden ones, to contacts
+    the linking user could not see), and its process's post-sale task templates
+    (`won_task_template_id`, `lost_task_template_id`, None when none), so the tasks service can
+    apply the right one from a won or lost event alone.
     """
     post_sale = process.post_sale() if process is not None else {
         "won_task_template_id": None, "lost_task_template_id": None}
+    state = {**deal.state(), **post_sale}
+    state["links"] = [link.as_dict() for link in deal.links if link.reported]
     return ObjectChanged(
         object_type="deal", object_id=deal.id, object_name=deal.name, object_link=deal.link,
-        operation=operation, sequence=deal.version, changes=tuple(changes), state={**deal.state(), **post_sale},
+        operation=operation, sequence=deal.version, changes=tuple(changes), state=state,
     )
 
 

@@ -17,6 +17,12 @@ class KnownContact:
     pending: bool = False
     gone: bool = False
     sequence: int = 0
+    owner_id: str | None = None
+
+    @property
+    def owner_known(self) -> bool:
+        """Tell whether the copy knows whose contact this is (its event came, with an owner)."""
+        return not self.pending and self.owner_id is not None
 
 
 def supersedes(incoming: KnownContact, current: KnownContact | None) -> bool:

@@ -1,6 +1,7 @@
 """Keeping the copy of contacts from their events, and moving or removing deals' links with them."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Mapping
 
 from crm_shared.envelope import SYSTEM, CloudEvent, InvalidEvent
@@ -18,12 +19,14 @@ def handle_contact_event(uow: DealsUnitOfWork, event: CloudEvent, kind: str, ope
     """Apply one person or company event to the copy, and move or remove the links it concerns."""
     contact = _contact(event, kind, gone=operation == "deleted")
     fresh = uow.contacts.apply(contact, utcnow())
+    _settle(uow, contact.id)
     if operation == "deleted" and fresh:
         _relink(uow, contact.id, _survivor(uow, event.data, kind))
     if operation == "merged":
         for source_id in _merged_from(event.data):
-            _relink(uow, source_id, Link(kind, contact.id, contact.name))
+            _relink(uow, source_id, Link(kind, contact.id, contact.name, owner_id=contact.owner_id))
             uow.contacts.mark_gone(source_id, kind, utcnow())
+        _settle(uow, contact.id)
 
 
 def _contact(event: CloudEvent, kind: str, *, gone: bool) -> KnownContact:
@@ -33,10 +36,28 @@ def _contact(event: CloudEvent, kind: str, *, gone: bool) -> KnownContact:
     if not isinstance(contact_id, str) or not contact_id:
         raise InvalidEvent("the event names no contact id")
     name = state.get("name") or data.get("object_name")
+    owner_id = state.get("owner_id")
     return KnownContact(
         id=contact_id, kind=kind, name=str(name) if name else None, valid=state.get("valid") is not False,
-        gone=gone, sequence=event.sequence,
+        gone=gone, sequence=event.sequence, owner_id=str(owner_id) if owner_id else None,
     )
+
+
+def _settle(uow: DealsUnitOfWork, contact_id: str) -> None:
+    """Judge the links awaiting this contact by its owner as the copy now knows it.
+
+    Each link turned hidden is an audited system change of its deal, whose events no longer
+    report it; a link the linking user could see the contact of just gets its name.
+    """
+    contact = uow.contacts.get_many([contact_id]).get(contact_id)
+    if contact is None or not contact.owner_known:
+        return
+    now = utcnow()
+    for deal in uow.deals.awaiting(contact.id):
+        settled, changes = deal.settling(contact.id, contact.owner_id, contact.name, actor_id=SYSTEM.id, now=now)
+        uow.deals.save(settled)
+        if changes:
+            uow.emit(deal_changed(settled, "updated", changes, uow.processes.get(settled.process_id)))
 
 
 def _survivor(uow: DealsUnitOfWork, data: Mapping[str, Any], kind: str) -> Link | None:
@@ -47,7 +68,7 @@ def _survivor(uow: DealsUnitOfWork, data: Mapping[str, Any], kind: str) -> Link 
     known = uow.contacts.get_many([target_id]).get(target_id)
     if known is None:
         uow.contacts.add_pending(target_id, kind, utcnow())
-    return Link(kind, target_id, known.name if known else None)
+    return Link(kind, target_id, known.name if known else None, owner_id=known.owner_id if known else None)
 
 
 def _merged_from(data: Mapping[str, Any]) -> list[str]:
@@ -63,11 +84,19 @@ def _merged_from(data: Mapping[str, Any]) -> list[str]:
 
 
 def _relink(uow: DealsUnitOfWork, contact_id: str, target: Link | None) -> None:
-    """Replace (or drop) the link to `contact_id` on every deal, each an audited system change."""
+    """Replace (or drop) the link to `contact_id` on every deal, each an audited system change.
+
+    Hidden links stay as they are, like links to ids that never became contacts; a moved
+    link still awaiting its contact keeps awaiting (the survivor's event judges it).
+    """
     now = utcnow()
     for deal in uow.deals.linking(contact_id):
-        links = [target if link.id == contact_id and target else link for link in deal.links
-                 if link.id != contact_id or target]
+        def moved(link: Link) -> Link:
+            assert target is not None
+            return replace(target, awaiting=link.awaiting) if link.awaiting is not None else target
+
+        links = [moved(link) if link.id == contact_id and target and not link.hidden else link
+                 for link in deal.links if link.id != contact_id or target or link.hidden]
         changed, changes = deal.with_links(links, actor_id=SYSTEM.id, now=now)
         if changes:
             uow.deals.save(changed)

@@ -5,10 +5,11 @@ import uuid
 from typing import Any, Callable, Mapping
 
 from crm_shared.errors import NotFound
+from crm_shared.owners import NO_USERS, check_owner
 from crm_shared.pagination import decode_cursor, page
 from crm_shared.preconditions import require_match
 from crm_shared.types import utcnow
-
+from crm_shared.users import UserDirectory
 from crm_shared.visibility import can_see
 
 from crm_deals.adapters.repository import CURSOR_TYPES, sort_key
@@ -20,9 +21,14 @@ from crm_deals.service_layer.processes import existing_process, process_for_deal
 from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
 
 
-def create_deal(uow: DealsUnitOfWork, values: Mapping[str, Any]) -> Deal:
-    """Create an open deal in its process (the default one unless named); its event commits with it."""
+def create_deal(uow: DealsUnitOfWork, values: Mapping[str, Any], *, users: UserDirectory = NO_USERS) -> Deal:
+    """Create an open deal in its process (the default one unless named); its event commits with it.
+
+    `owner_id` must be a user the caller may give records to, looked up in `users` (the
+    gateway's users); without a directory only the caller may own it.
+    """
     with uow:
+        check_owner(uow.viewer, users, values.get("owner_id"))
         process = process_for_deal(uow, values.get("process_id"))
         links = contact_links.resolve(uow, values.get("links") or [])
         fields = {key: value for key, value in values.items() if key != "links"}
@@ -31,18 +37,24 @@ def create_deal(uow: DealsUnitOfWork, values: Mapping[str, Any]) -> Deal:
         uow.deals.add(deal)
         uow.emit(deal_changed(deal, "created", deal.creation_changes(), process))
         uow.commit()
-    return deal
+    return shown(uow, deal)
 
 
 def get_deal(uow: DealsUnitOfWork, deal_id: str) -> Deal:
     """Return a visible deal or raise NotFound."""
     with uow.reading():
-        return _existing(uow, deal_id)
+        return shown(uow, _existing(uow, deal_id))
 
 
-def update_deal(uow: DealsUnitOfWork, deal_id: str, patch: Mapping[str, Any], *, if_match: str | None = None) -> Deal:
-    """Apply a partial update (links replace the whole list); an empty change writes nothing."""
+def update_deal(uow: DealsUnitOfWork, deal_id: str, patch: Mapping[str, Any], *, if_match: str | None = None,
+                users: UserDirectory = NO_USERS) -> Deal:
+    """Apply a partial update (links replace the whole list); an empty change writes nothing.
+
+    A new `owner_id` must be a user the caller may give records to (see `create_deal`).
+    """
     def change(deal: Deal) -> Any:
+        if patch.get("owner_id") and patch["owner_id"] != deal.owner_id:
+            check_owner(uow.viewer, users, patch["owner_id"])
         process = process_for_deal(uow, patch.get("process_id") or deal.process_id)
         links = contact_links.resolve(uow, patch["links"], deal.links) if "links" in patch else None
         fields = {key: value for key, value in patch.items() if key != "links"}
@@ -103,7 +115,7 @@ def list_deals(uow: DealsUnitOfWork, query: DealQuery, cursor: str | None) -> tu
     page_query = DealQuery(**{**query.__dict__, "after": decode_cursor(cursor, CURSOR_TYPES), "viewer": uow.viewer})
     with uow.reading():
         rows = uow.deals.list(page_query)
-    return page(rows, query.limit, lambda deal: sort_key(deal, query.sort))
+    return page([shown(uow, deal) for deal in rows], query.limit, lambda deal: sort_key(deal, query.sort))
 
 
 def _change(
@@ -119,7 +131,12 @@ def _change(
             uow.deals.save(changed)
             uow.emit(deal_changed(changed, "updated", changes, uow.processes.get(changed.process_id)))
         uow.commit()
-    return changed
+    return shown(uow, changed)
+
+
+def shown(uow: DealsUnitOfWork, deal: Deal) -> Deal:
+    """Return a deal as the caller may see it: the names only of linked contacts they may see."""
+    return deal.seen_by(lambda owner_id: owner_id is not None and can_see(uow.viewer, owner_id))
 
 
 def _existing(uow: DealsUnitOfWork, deal_id: str, *, for_update: bool = False) -> Deal:

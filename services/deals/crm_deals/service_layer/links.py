@@ -5,9 +5,10 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from crm_shared.errors import ValidationFailed
 from crm_shared.types import utcnow
+from crm_shared.visibility import can_see, visible_owners
 
 from crm_deals.domain.known_contacts import KnownContact
-from crm_deals.domain.links import Link
+from crm_deals.domain.links import EVERYONE, Link
 from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
 
 
@@ -18,21 +19,37 @@ def resolve(uow: DealsUnitOfWork, wanted: Sequence[Mapping[str, Any]], kept: Ite
     still on its way. Refusing the link would show the user an error for a correct
     request, so an unknown (well-formed) id is accepted and remembered as pending; its
     event fills in the name, or removes the link if the contact turns out to be deleted.
+    The link awaits that event with the owners whose contacts the caller sees, and the
+    event settles it: a plain link, or a hidden one if the caller could not see the contact.
+
+    A known contact the caller (`uow.viewer`) may not see is answered exactly like an
+    unknown id: accepted without a name, never checked (kind, deleted, invalid), and hidden.
     Links the deal already has are kept whatever became of their contact.
     """
-    already = {link.key for link in kept}
+    already = {link.key: link for link in kept}
     known = uow.contacts.get_many([item["id"] for item in wanted])
+    viewer = uow.viewer
     errors: dict[str, list[str]] = {}
     links = []
     for index, item in enumerate(wanted):
+        if (item["type"], item["id"]) in already:
+            links.append(already[(item["type"], item["id"])])
+            continue
         contact = known.get(item["id"])
-        problem = None if (item["type"], item["id"]) in already else _problem(item, contact)
+        if contact is None or not contact.owner_known:
+            if contact is None:
+                uow.contacts.add_pending(item["id"], item["type"], utcnow())
+            owners = visible_owners(viewer)
+            links.append(Link(item["type"], item["id"], None, awaiting=(EVERYONE,) if owners is None else owners))
+            continue
+        if not can_see(viewer, contact.owner_id):
+            links.append(Link(item["type"], item["id"], None, hidden=True, owner_id=contact.owner_id))
+            continue
+        problem = _problem(item, contact)
         if problem:
             errors.setdefault(f"links.{index}.{problem[0]}", []).append(problem[1])
             continue
-        if contact is None:
-            uow.contacts.add_pending(item["id"], item["type"], utcnow())
-        links.append(Link(item["type"], item["id"], contact.name if contact else None))
+        links.append(Link(item["type"], item["id"], contact.name, owner_id=contact.owner_id))
     if errors:
         raise ValidationFailed(errors)
     return links

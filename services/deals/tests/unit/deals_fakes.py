@@ -22,6 +22,10 @@ class InMemoryDeals(InMemoryRepository[Deal]):
     def linking(self, contact_id: str) -> list[Deal]:
         return [deal for deal in self.items.values() if contact_id in {link.id for link in deal.links}]
 
+    def awaiting(self, contact_id: str) -> list[Deal]:
+        return [deal for deal in self.linking(contact_id)
+                if any(link.id == contact_id and link.awaiting is not None for link in deal.links)]
+
     def list(self, query: DealQuery | None = None) -> list[Deal]:  # type: ignore[override]
         owners = visible_owners(query.viewer) if query else None
         return [deal for deal in self.items.values() if owners is None or deal.owner_id in owners]
@@ -79,15 +83,18 @@ class InMemoryContactCopies:
         self.items.setdefault(contact_id, KnownContact(contact_id, kind, None, pending=True))
 
     def apply(self, contact: KnownContact, now: datetime) -> bool:
-        if not supersedes(contact, self.items.get(contact.id)):
+        current = self.items.get(contact.id)
+        if not supersedes(contact, current):
             return False
-        self.items[contact.id] = contact
+        owner_id = contact.owner_id or (current.owner_id if current else None)
+        self.items[contact.id] = KnownContact(contact.id, contact.kind, contact.name, contact.valid, False,
+                                              contact.gone, contact.sequence, owner_id)
         return True
 
     def mark_gone(self, contact_id: str, kind: str, now: datetime) -> None:
         current = self.items.get(contact_id) or KnownContact(contact_id, kind, None)
         self.items[contact_id] = KnownContact(current.id, current.kind, current.name, current.valid, False, True,
-                                              current.sequence)
+                                              current.sequence, current.owner_id)
 
 
 def sales_process() -> Process:

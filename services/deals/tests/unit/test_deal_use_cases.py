@@ -18,8 +18,8 @@ from crm_deals.service_layer.incoming import handle_events
 
 from .deals_fakes import deals_uow
 
-JANA = KnownContact("c-1", "person", "Jana Nováková", sequence=3)
-ACME = KnownContact("c-2", "company", "ACME s.r.o.", sequence=1)
+JANA = KnownContact("c-1", "person", "Jana Nováková", sequence=3, owner_id="u-1")
+ACME = KnownContact("c-2", "company", "ACME s.r.o.", sequence=1, owner_id="u-1")
 PETR = Seer("u-2", name="Petr")
 
 
@@ -33,7 +33,7 @@ def a_deal(uow: Any, **values: Any):  # type: ignore[no-untyped-def]
 
 def contact_event(kind: str, contact_id: str, operation: str, sequence: int, **extra: Any):  # type: ignore[no-untyped-def]
     change = ObjectChanged(kind, contact_id, "New name", f"/api/v1/{kind}s/{contact_id}", operation, sequence,
-                           state={"id": contact_id, "name": "New name"}, extra=extra)
+                           state={"id": contact_id, "name": "New name", "owner_id": "u-1"}, extra=extra)
     return wrap(change, service="contacts", actor=Actor("u-1", "Eva"), correlation_id="from-contacts",
                 time=datetime.now(timezone.utc))
 
@@ -108,7 +108,7 @@ def test_links_are_added_and_removed_one_at_a_time() -> None:
 
 
 def test_a_merged_contact_moves_its_deals_to_the_target_as_system_updates_in_the_same_outbox() -> None:
-    uow = deals_uow(JANA, KnownContact("c-3", "person", "Jana N.", sequence=1))
+    uow = deals_uow(JANA, KnownContact("c-3", "person", "Jana N.", sequence=1, owner_id="u-1"))
     deal = a_deal(uow, links=[{"type": "person", "id": "c-3"}])
     handle_events(uow, [contact_event("person", JANA.id, "merged", 4, merged_from=["c-3"])])
     assert [link.id for link in uow.deals.get(deal.id).links] == [JANA.id]
