@@ -30,12 +30,14 @@ class ContactCopies:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def get_many(self, ids: Iterable[str]) -> dict[str, KnownContact]:
-        """Return the copies of these contacts that exist."""
-        wanted = list(ids)
+    def get_many(self, ids: Iterable[str], *, for_update: bool = False) -> dict[str, KnownContact]:
+        """Return the copies of these contacts that exist (locked, in id order, `for_update`)."""
+        wanted = sorted(set(ids))
         if not wanted:
             return {}
-        query = sa.select(contacts).where(contacts.c.id.in_(wanted))
+        query = sa.select(contacts).where(contacts.c.id.in_(wanted)).order_by(contacts.c.id)
+        if for_update:
+            query = query.with_for_update()
         return {row["id"]: _known(row) for row in self.connection.execute(query).mappings()}
 
     def add_pending(self, contact_id: str, kind: str, now: datetime) -> None:
@@ -47,18 +49,21 @@ class ContactCopies:
 
     def apply(self, contact: KnownContact, now: datetime) -> bool:
         """Store a contact's newer state; return False when the copy already has a newer one."""
-        current = self.get_many([contact.id]).get(contact.id)
+        # A request linking this contact may be writing its pending row at this moment. Taking
+        # the row first (a pending placeholder when there is none) and its lock orders the two:
+        # no duplicate key, and the links awaiting the contact are judged after the request's
+        # commit (this transaction reads them later) or by the request itself (it re-reads the
+        # row under lock after ours commits).
+        self.add_pending(contact.id, contact.kind, now)
+        current = self.get_many([contact.id], for_update=True)[contact.id]
         if not supersedes(contact, current):
             return False
         values = {
-            "kind": contact.kind, "name": contact.name, "owner_id": contact.owner_id or (current and current.owner_id),
+            "kind": contact.kind, "name": contact.name, "owner_id": contact.owner_id or current.owner_id,
             "valid": contact.valid, "pending": False,
             "gone": contact.gone, "sequence": contact.sequence, "updated_at": now,
         }
-        if current is None:
-            self.connection.execute(contacts.insert().values(id=contact.id, **values))
-        else:
-            self.connection.execute(contacts.update().where(contacts.c.id == contact.id).values(**values))
+        self.connection.execute(contacts.update().where(contacts.c.id == contact.id).values(**values))
         return True
 
     def mark_gone(self, contact_id: str, kind: str, now: datetime) -> None:

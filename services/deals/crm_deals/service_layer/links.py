@@ -27,7 +27,7 @@ def resolve(uow: DealsUnitOfWork, wanted: Sequence[Mapping[str, Any]], kept: Ite
     Links the deal already has are kept whatever became of their contact.
     """
     already = {link.key: link for link in kept}
-    known = uow.contacts.get_many([item["id"] for item in wanted])
+    known = _known_now(uow, [item for item in wanted if (item["type"], item["id"]) not in already])
     viewer = uow.viewer
     errors: dict[str, list[str]] = {}
     links = []
@@ -37,8 +37,6 @@ def resolve(uow: DealsUnitOfWork, wanted: Sequence[Mapping[str, Any]], kept: Ite
             continue
         contact = known.get(item["id"])
         if contact is None or not contact.owner_known:
-            if contact is None:
-                uow.contacts.add_pending(item["id"], item["type"], utcnow())
             owners = visible_owners(viewer)
             links.append(Link(item["type"], item["id"], None, awaiting=(EVERYONE,) if owners is None else owners))
             continue
@@ -53,6 +51,23 @@ def resolve(uow: DealsUnitOfWork, wanted: Sequence[Mapping[str, Any]], kept: Ite
     if errors:
         raise ValidationFailed(errors)
     return links
+
+
+def _known_now(uow: DealsUnitOfWork, wanted: Sequence[Mapping[str, Any]]) -> dict[str, KnownContact]:
+    """Return the copies of the wanted contacts, an unknown one remembered as pending first.
+
+    The contact's event may be applied by the consumer while this request runs: reading the
+    rows again under lock, once every wanted contact has one, sees a state the consumer
+    committed meanwhile, or else makes the consumer wait for this request and then judge
+    the links it left awaiting.
+    """
+    known = uow.contacts.get_many([item["id"] for item in wanted])
+    missing = [item for item in wanted if item["id"] not in known]
+    for item in missing:
+        uow.contacts.add_pending(item["id"], item["type"], utcnow())
+    if missing:
+        known.update(uow.contacts.get_many([item["id"] for item in missing], for_update=True))
+    return known
 
 
 def _problem(item: Mapping[str, Any], contact: KnownContact | None) -> tuple[str, str] | None:

@@ -76,7 +76,7 @@ class InMemoryContactCopies:
     def __init__(self, *known: KnownContact) -> None:
         self.items = {contact.id: contact for contact in known}
 
-    def get_many(self, ids: Iterable[str]) -> dict[str, KnownContact]:
+    def get_many(self, ids: Iterable[str], *, for_update: bool = False) -> dict[str, KnownContact]:
         return {i: self.items[i] for i in ids if i in self.items}
 
     def add_pending(self, contact_id: str, kind: str, now: datetime) -> None:
