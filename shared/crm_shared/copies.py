@@ -6,6 +6,7 @@ object's sequence (its version), and a copy remembers the sequence it was built 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 
 def is_newer(sequence: int, applied: int | None) -> bool:
@@ -30,7 +31,20 @@ class KnownRecord:
     sequence: int = 0
 
 
-def supersedes(incoming: KnownRecord, current: KnownRecord | None) -> bool:
+class Copied(Protocol):
+    """What `supersedes` reads of a copy or of an incoming state."""
+
+    @property
+    def pending(self) -> bool: ...
+
+    @property
+    def gone(self) -> bool: ...
+
+    @property
+    def sequence(self) -> int: ...
+
+
+def supersedes(incoming: Copied, current: Copied | None) -> bool:
     """Tell whether a record event's state replaces the copy's.
 
     A record gone for good stays gone; a pending copy takes any state; a deletion keeps the

@@ -7,7 +7,7 @@ linked record is not known to the linking service yet.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Protocol, Sequence, TypeVar
 
 from crm_shared.changes import Change
 
@@ -28,12 +28,24 @@ class Link:
         return {"type": self.type, "id": self.id, "name": self.name}
 
 
-def unique_links(links: Sequence[Link]) -> list[Link]:
+class Linked(Protocol):
+    """Anything that links like `Link` does: a key and its wire shape."""
+
+    @property
+    def key(self) -> tuple[str, str]: ...
+
+    def as_dict(self) -> dict[str, Any]: ...
+
+
+L = TypeVar("L", bound=Linked)
+
+
+def unique_links(links: Sequence[L]) -> list[L]:
     """Return the links in order, a repeated one once (the last of it wins)."""
     return list({link.key: link for link in links}.values())
 
 
-def link_changes(before: Sequence[Link], after: Sequence[Link]) -> list[Change]:
+def link_changes(before: Sequence[Linked], after: Sequence[Linked]) -> list[Change]:
     """One change per link removed (before set) or added (after set)."""
     after_keys = {link.key for link in after}
     before_keys = {link.key for link in before}

@@ -7,10 +7,11 @@ from typing import Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from crm_shared.copies import supersedes
 from crm_shared.upsert import insert_missing
 
 from crm_deals.adapters.tables import contacts
-from crm_deals.domain.known_contacts import KnownContact, supersedes
+from crm_deals.domain.known_contacts import KnownContact
 
 __all__ = ["ContactCopies", "KnownContact", "names_of"]
 

@@ -7,10 +7,11 @@ from typing import Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from crm_shared.copies import supersedes
 from crm_shared.upsert import insert_missing
 
 from crm_deals.adapters.tables import task_templates
-from crm_deals.domain.task_templates import KnownTemplate, supersedes
+from crm_deals.domain.task_templates import KnownTemplate
 
 __all__ = ["KnownTemplate", "TemplateCopies"]
 

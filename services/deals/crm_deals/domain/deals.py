@@ -10,7 +10,9 @@ from crm_shared.rules import StateConflict
 from crm_shared.changes import Change, created, deleted, diff
 
 from crm_deals.domain.lines import ProductLine, checked_total, decimal_field, line_changes, parse_lines
-from crm_deals.domain.links import Link, link_changes, unique_links
+from crm_shared.links import link_changes, unique_links
+
+from crm_deals.domain.links import Link
 from crm_deals.domain.money import CURRENCIES, OUT_OF_RANGE, as_text, in_minor_units, in_range
 from crm_deals.domain.processes import Process
 from crm_deals.domain.rules import broken

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
-from crm_shared.changes import Change
 
 LINK_TYPES = ("person", "company")
 
@@ -57,15 +56,3 @@ class Link:
         if EVERYONE in self.awaiting or owner_id in self.awaiting:
             return replace(self, awaiting=None, name=name, owner_id=owner_id)
         return replace(self, awaiting=None, hidden=True, name=None, owner_id=owner_id)
-
-
-def unique_links(links: Sequence[Link]) -> list[Link]:
-    return list({link.key: link for link in links}.values())
-
-
-def link_changes(before: Sequence[Link], after: Sequence[Link]) -> list[Change]:
-    """One change per link removed (before set) or added (after set)."""
-    after_keys = {link.key for link in after}
-    before_keys = {link.key for link in before}
-    changes = [Change("links", link.as_dict(), None) for link in before if link.key not in after_keys]
-    return changes + [Change("links", None, link.as_dict()) for link in after if link.key not in before_keys]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from crm_shared.copies import is_newer
 
 #: The fields of a process that name a post-sale task template.
 TEMPLATE_FIELDS = ("won_task_template_id", "lost_task_template_id")
@@ -24,21 +23,6 @@ class KnownTemplate:
     pending: bool = False
     gone: bool = False
     sequence: int = 0
-
-
-def supersedes(incoming: KnownTemplate, current: KnownTemplate | None) -> bool:
-    """Tell whether a template event's state replaces the copy's.
-
-    A deleted template stays deleted; a pending copy (named before its event came) takes any
-    state; a deletion keeps the version of the template's last change, so it wins a tie.
-    """
-    if current is None:
-        return True
-    if current.gone:
-        return False
-    if current.pending or incoming.gone or incoming.sequence <= 0:
-        return True
-    return is_newer(incoming.sequence, current.sequence)
 
 
 def well_formed(template_id: object) -> bool:

@@ -4,16 +4,17 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
+from crm_shared.copies import supersedes
 from crm_shared.envelope import Actor
 from crm_shared.testing.fakes import FakeUnitOfWork, InMemoryRepository
 from crm_shared.visibility import Seer, visible_owners
 
 from crm_deals.domain.deal_query import DealQuery
 from crm_deals.domain.deals import Deal
-from crm_deals.domain.known_contacts import KnownContact, supersedes
+from crm_deals.domain.known_contacts import KnownContact
 from crm_deals.domain.processes import Process, new_process
 from crm_deals.domain.task_templates import TEMPLATE_FIELDS, KnownTemplate
-from crm_deals.domain.task_templates import supersedes as template_supersedes
+
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
 
@@ -57,7 +58,7 @@ class InMemoryTemplateCopies:
 
     def apply(self, template: KnownTemplate, now: datetime) -> bool:
         current = self.items.get(template.id)
-        if not template_supersedes(template, current):
+        if not supersedes(template, current):
             return False
         name = template.name if template.name is not None or current is None else current.name  # keep the last
         self.items[template.id] = KnownTemplate(template.id, name, gone=template.gone, sequence=template.sequence)

@@ -11,7 +11,9 @@ from crm_shared.envelope import SYSTEM, Actor, InvalidEvent, wrap
 from crm_shared.errors import ValidationFailed
 from crm_shared.events import ObjectChanged
 
-from crm_deals.domain.task_templates import KnownTemplate, supersedes
+from crm_shared.copies import supersedes
+
+from crm_deals.domain.task_templates import KnownTemplate
 from crm_deals.service_layer import deals as deal_use_cases
 from crm_deals.service_layer import processes as use_cases
 from crm_deals.service_layer.incoming import handle_events
