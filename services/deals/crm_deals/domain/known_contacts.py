@@ -1,8 +1,7 @@
-"""The deals service's copy of the contacts it links, and when a contact event changes it."""
+"""The deals service's copy of the contacts it links (`crm_shared.copies.supersedes` decides which event wins)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 
 
 @dataclass(frozen=True)
