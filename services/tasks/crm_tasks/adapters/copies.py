@@ -22,11 +22,14 @@ class RecordCopies:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def get_many(self, ids: Iterable[str]) -> dict[str, KnownRecord]:
-        wanted = list(ids)
+    def get_many(self, ids: Iterable[str], *, for_update: bool = False) -> dict[str, KnownRecord]:
+        """Return the copies of these records that exist (locked, in id order, `for_update`)."""
+        wanted = sorted(set(ids))
         if not wanted:
             return {}
-        query = sa.select(records).where(records.c.id.in_(wanted))
+        query = sa.select(records).where(records.c.id.in_(wanted)).order_by(records.c.id)
+        if for_update:
+            query = query.with_for_update()
         return {row["id"]: KnownRecord(**{key: row[key] for key in FIELDS})
                 for row in self.connection.execute(query).mappings()}
 
@@ -38,15 +41,18 @@ class RecordCopies:
 
     def apply(self, record: KnownRecord, now: datetime) -> bool:
         """Store a record's newer state; return False when the copy already has a newer one."""
-        current = self.get_many([record.id]).get(record.id)
+        # A request linking this record may be writing its pending row at this moment. Taking the
+        # row first (a pending placeholder when there is none) and its lock orders the two: no
+        # duplicate key, and the links waiting for the record are named after the request's
+        # commit (this transaction reads them later) or by the request itself (it re-reads the
+        # row under lock after ours commits).
+        self.add_pending(record.id, record.kind, now)
+        current = self.get_many([record.id], for_update=True)[record.id]
         if not supersedes(record, current):
             return False
         values = {key: getattr(record, key) for key in FIELDS if key != "id"}
         values.update(pending=False, updated_at=now)
-        if current is None:
-            self.connection.execute(records.insert().values(id=record.id, **values))
-        else:
-            self.connection.execute(records.update().where(records.c.id == record.id).values(**values))
+        self.connection.execute(records.update().where(records.c.id == record.id).values(**values))
         return True
 
     def mark_gone(self, record_id: str, kind: str, now: datetime) -> None:

@@ -27,8 +27,8 @@ def resolve(uow: TasksUnitOfWork, wanted: Sequence[Mapping[str, Any] | Link] | N
     """Turn `[{"type","id"}]` into named links; 422 naming `links.N.id` for a record not to link."""
     items = [item.as_dict() if isinstance(item, Link) else dict(item) for item in wanted or ()]
     already = {link.key for link in kept}
-    ids = [str(item.get("id")) for item in items]
-    known = uow.records.get_many(ids)
+    known = _known_now(uow, [item for item in items
+                             if item.get("type") != SPACE and (item.get("type"), str(item.get("id"))) not in already])
     errors: dict[str, list[str]] = {}
     links = []
     for index, item in enumerate(items):
@@ -48,12 +48,27 @@ def resolve(uow: TasksUnitOfWork, wanted: Sequence[Mapping[str, Any] | Link] | N
         if problem:
             errors.setdefault(f"links.{index}.{problem[0]}", []).append(problem[1])
             continue
-        if record is None:
-            uow.records.add_pending(record_id, str(kind), utcnow())
         links.append(Link(str(kind), record_id, record.name if record else None))
     if errors:
         raise ValidationFailed(errors)
     return links
+
+
+def _known_now(uow: TasksUnitOfWork, wanted: Sequence[Mapping[str, Any]]) -> dict[str, KnownRecord]:
+    """Return the copies of the wanted records, an unknown one remembered as pending first.
+
+    The record's event may be applied by the consumer while this request runs: reading the
+    rows again under lock, once every wanted record has one, sees a state the consumer
+    committed meanwhile, or else makes the consumer wait for this request and then name the
+    links it left pending.
+    """
+    known = uow.records.get_many([str(item.get("id")) for item in wanted])
+    missing = [item for item in wanted if str(item.get("id")) not in known]
+    for item in missing:
+        uow.records.add_pending(str(item.get("id")), str(item.get("type")), utcnow())
+    if missing:
+        known.update(uow.records.get_many([str(item.get("id")) for item in missing], for_update=True))
+    return known
 
 
 def _problem(viewer: Viewer, kind: str, record: KnownRecord | None) -> tuple[str, str] | None:

@@ -78,7 +78,7 @@ class InMemoryRecords:
     def __init__(self, *known: KnownRecord) -> None:
         self.items = {record.id: record for record in known}
 
-    def get_many(self, ids: Iterable[str]) -> dict[str, KnownRecord]:
+    def get_many(self, ids: Iterable[str], *, for_update: bool = False) -> dict[str, KnownRecord]:
         return {i: self.items[i] for i in ids if i in self.items}
 
     def add_pending(self, record_id: str, kind: str, now: datetime) -> None:
