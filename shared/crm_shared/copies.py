@@ -30,6 +30,11 @@ class KnownRecord:
     gone: bool = False
     sequence: int = 0
 
+    @property
+    def owner_known(self) -> bool:
+        """Tell whether the copy knows whose record this is (its event came, with an owner)."""
+        return not self.pending and self.owner_id is not None
+
 
 class Copied(Protocol):
     """What `supersedes` reads of a copy or of an incoming state."""

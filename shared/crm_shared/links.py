@@ -3,13 +3,22 @@
 One shape on the wire and in events, `{"type", "id", "name"}`, the one the contacts service's
 record of links reads (`crm_contacts.domain.links.links_of`). `name` is None while the
 linked record is not known to the linking service yet.
+
+A link never tells whether a record the linking user may not see exists: such a link is
+`hidden` (nameless, left out of the linking record's events, untouched by the linked record's
+events), and a link to a record not known yet is `awaiting` its event with the owners whose
+records the linking user sees; the event settles it as a plain link or as hidden
+(`crm_shared.linking` judges the links a request asks for).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Protocol, Sequence, TypeVar
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Mapping, Protocol, Sequence, TypeVar
 
 from crm_shared.changes import Change
+
+#: the `awaiting` of a link asked for by someone who sees every record
+EVERYONE = "*"
 
 
 @dataclass(frozen=True)
@@ -19,6 +28,10 @@ class Link:
     type: str
     id: str
     name: str | None = None
+    hidden: bool = False
+    awaiting: tuple[str, ...] | None = None
+    #: the linked record's owner as the copy knows it (None: not known), for whom its name is shown
+    owner_id: str | None = field(default=None, compare=False)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -26,6 +39,62 @@ class Link:
 
     def as_dict(self) -> dict[str, Any]:
         return {"type": self.type, "id": self.id, "name": self.name}
+
+    def as_stored(self) -> dict[str, Any]:
+        """The link as its record stores it: the wire shape and whether it is hidden or awaiting."""
+        return {**self.as_dict(), "hidden": self.hidden,
+                "awaiting": list(self.awaiting) if self.awaiting is not None else None}
+
+    @classmethod
+    def from_stored(cls, item: Mapping[str, Any], name: str | None = None, owner_id: str | None = None) -> "Link":
+        """Rebuild a stored link, named (unless hidden) and owned as the copy now knows its record."""
+        awaiting = item.get("awaiting")
+        hidden = bool(item.get("hidden"))
+        return cls(str(item["type"]), str(item["id"]), None if hidden else name, hidden=hidden,
+                   awaiting=tuple(awaiting) if awaiting is not None else None, owner_id=owner_id)
+
+    @property
+    def reported(self) -> bool:
+        """Tell whether the linking record's events report this link (every link but a hidden one)."""
+        return not self.hidden
+
+    def seen_by(self, sees: Callable[["Link"], bool]) -> "Link":
+        """Return the link as a reader sees it: the name only of a settled record they may see."""
+        if self.name is None or (not self.hidden and self.awaiting is None and sees(self)):
+            return self
+        return replace(self, name=None)
+
+    def settled(self, owner_id: str | None, name: str | None) -> "Link":
+        """Return an awaiting link judged by its record's owner: a plain link, or hidden."""
+        if self.awaiting is None or owner_id is None:
+            return self
+        if EVERYONE in self.awaiting or owner_id in self.awaiting:
+            return replace(self, awaiting=None, name=name, owner_id=owner_id)
+        return replace(self, awaiting=None, hidden=True, name=None, owner_id=owner_id)
+
+
+def settle(links: Sequence[Link], record_id: str, owner_id: str | None,
+           name: str | None) -> tuple[list[Link], list[Change]]:
+    """Judge the links awaiting this record by its owner; return them and one `links` change
+    (the link before, nothing after) per link the linking record's events no longer report."""
+    settled = [link.settled(owner_id, name) if link.id == record_id else link for link in links]
+    withdrawn = [Change("links", replace(before, name=None).as_dict(), None)
+                 for before, after in zip(links, settled) if after.hidden and not before.hidden]
+    return settled, withdrawn
+
+
+def relinked(links: Sequence[Link], record_id: str, target: Link | None) -> list[Link]:
+    """Move the links to `record_id` onto `target` (a merge's survivor), or drop them (None).
+
+    Hidden links stay as they are, like links to ids that never became records; a moved link
+    still awaiting its record keeps awaiting (the survivor's event judges it).
+    """
+    def moved(link: Link) -> Link:
+        assert target is not None
+        return replace(target, awaiting=link.awaiting) if link.awaiting is not None else target
+
+    return [moved(link) if link.id == record_id and target and not link.hidden else link
+            for link in links if link.id != record_id or target or link.hidden]
 
 
 class Linked(Protocol):

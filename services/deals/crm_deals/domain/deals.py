@@ -10,7 +10,7 @@ from crm_shared.rules import StateConflict
 from crm_shared.changes import Change, created, deleted, diff
 
 from crm_deals.domain.lines import ProductLine, checked_total, decimal_field, line_changes, parse_lines
-from crm_shared.links import link_changes, unique_links
+from crm_shared.links import link_changes, settle, unique_links
 
 from crm_deals.domain.links import Link
 from crm_deals.domain.money import CURRENCIES, OUT_OF_RANGE, as_text, in_minor_units, in_range
@@ -146,17 +146,15 @@ class Deal:
         Return the deal (a new version when a link became hidden) and the changes: one `links`
         change (the link before, nothing after) per link the deal's events no longer report.
         """
-        links = [link.settled(owner_id, name) if link.id == contact_id else link for link in self.links]
+        links, withdrawn = settle(self.links, contact_id, owner_id, name)
         if links == self.links:
             return self, []
-        withdrawn = [Change("links", replace(before, name=None).as_dict(), None)
-                     for before, after in zip(self.links, links) if after.hidden and not before.hidden]
         proposed = replace(self, links=links)
         if not withdrawn:
             return proposed, []
         return replace(proposed, version=self.version + 1, updated_at=now, updated_by=actor_id), withdrawn
 
-    def seen_by(self, sees: Callable[[str | None], bool]) -> "Deal":
+    def seen_by(self, sees: Callable[[Link], bool]) -> "Deal":
         """Return the deal as a reader sees it: names only of linked contacts they may see."""
         return replace(self, links=[link.seen_by(sees) for link in self.links])
 

@@ -1,10 +1,10 @@
 """Keeping the copy of contacts from their events, and moving or removing deals' links with them."""
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Mapping
 
 from crm_shared.envelope import SYSTEM, CloudEvent, InvalidEvent
+from crm_shared.links import relinked
 from crm_shared.types import utcnow
 
 from crm_deals.domain.events import deal_changed
@@ -91,12 +91,7 @@ def _relink(uow: DealsUnitOfWork, contact_id: str, target: Link | None) -> None:
     """
     now = utcnow()
     for deal in uow.deals.linking(contact_id):
-        def moved(link: Link) -> Link:
-            assert target is not None
-            return replace(target, awaiting=link.awaiting) if link.awaiting is not None else target
-
-        links = [moved(link) if link.id == contact_id and target and not link.hidden else link
-                 for link in deal.links if link.id != contact_id or target or link.hidden]
+        links = relinked(deal.links, contact_id, target)
         changed, changes = deal.with_links(links, actor_id=SYSTEM.id, now=now)
         if changes:
             uow.deals.save(changed)

@@ -136,7 +136,7 @@ def _change(
 
 def shown(uow: DealsUnitOfWork, deal: Deal) -> Deal:
     """Return a deal as the caller may see it: the names only of linked contacts they may see."""
-    return deal.seen_by(lambda owner_id: owner_id is not None and can_see(uow.viewer, owner_id))
+    return deal.seen_by(lambda link: link.owner_id is not None and can_see(uow.viewer, link.owner_id))
 
 
 def _existing(uow: DealsUnitOfWork, deal_id: str, *, for_update: bool = False) -> Deal:

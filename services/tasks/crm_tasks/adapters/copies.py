@@ -51,7 +51,8 @@ class RecordCopies:
         if not supersedes(record, current):
             return False
         values = {key: getattr(record, key) for key in FIELDS if key != "id"}
-        values.update(pending=False, updated_at=now)
+        # an event that does not name the owner (a merge's short state) keeps the one known
+        values.update(pending=False, updated_at=now, owner_id=record.owner_id or current.owner_id)
         self.connection.execute(records.update().where(records.c.id == record.id).values(**values))
         return True
 

@@ -86,18 +86,18 @@ class TaskRepository:
     def _named(self, bodies: list[Mapping[str, Any]]) -> list[Task]:
         """Rebuild tasks, their links named from the copies (None while a record is pending)."""
         ids = {link["id"] for body in bodies for link in body.get("links") or ()}
-        names = link_names(self.connection, ids)
-        return [to_task(body, names) for body in bodies]
+        known = linked_records(self.connection, ids)
+        return [to_task(body, known) for body in bodies]
 
 
-def link_names(connection: Connection, ids: Iterable[str]) -> dict[str, str | None]:
-    """Return the names of linked records and spaces by id, as known now."""
+def linked_records(connection: Connection, ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
+    """Return the names and owners of linked records and spaces by id, as known now."""
     wanted = list(ids)
     if not wanted:
         return {}
-    found = {row.id: row.name for row in connection.execute(
-        sa.select(records.c.id, records.c.name).where(records.c.id.in_(wanted)))}
-    found.update({row.id: row.name for row in connection.execute(
+    found = {row.id: (row.name, row.owner_id) for row in connection.execute(
+        sa.select(records.c.id, records.c.name, records.c.owner_id).where(records.c.id.in_(wanted)))}
+    found.update({row.id: (row.name, None) for row in connection.execute(
         sa.select(spaces.c.id, spaces.c.name).where(spaces.c.id.in_(wanted)))})
     return found
 
@@ -172,8 +172,13 @@ def _moment(body: Mapping[str, Any], name: str) -> datetime | None:
     return moment.astimezone(ZoneInfo(zone)) if zone else moment
 
 
-def to_task(body: Mapping[str, Any], names: Mapping[str, str | None]) -> Task:
-    """Rebuild a task from its stored body; link names come from `names` where known."""
+def _link(stored: Mapping[str, Any], known: Mapping[str, tuple[str | None, str | None]]) -> Link:
+    name, owner_id = known.get(stored["id"], (stored.get("name"), None))
+    return Link(stored["type"], stored["id"], name, owner_id=owner_id)
+
+
+def to_task(body: Mapping[str, Any], known: Mapping[str, tuple[str | None, str | None]]) -> Task:
+    """Rebuild a task from its stored body; link names and owners come from `known` where known."""
     return Task(
         id=body["id"], version=body["version"], title=body["title"], type_id=body["type_id"],
         type_name=body["type_name"], responsible_id=body["responsible_id"],
@@ -184,6 +189,6 @@ def to_task(body: Mapping[str, Any], names: Mapping[str, str | None]) -> Task:
         member_ids=tuple(body.get("member_ids") or ()), priority=body.get("priority", "normal"),
         private=bool(body.get("private")), reminders=tuple(body.get("reminders") or ()), rrule=body.get("rrule"),
         description=body.get("description"),
-        links=tuple(Link(link["type"], link["id"], names.get(link["id"], link.get("name"))) for link in body.get("links") or ()),
+        links=tuple(_link(link, known) for link in body.get("links") or ()),
         done=bool(body.get("done")), done_at=datetime.fromisoformat(body["done_at"]) if body.get("done_at") else None,
     )

@@ -57,7 +57,8 @@ class LinkInSchema(StrictSchema):
 
 class TaskInSchema(StrictSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    type_id = UUIDString(required=True)
+    #: optional: a task without one gets the first type in the list (`GET /task-types`)
+    type_id = UUIDString(metadata={"description": "The task's type; the first in the list when not given."})
     status_id = UUIDString(allow_none=True)
     start = Time()
     end = Time()

@@ -18,7 +18,7 @@ def no_names(user_id: str) -> str | None:
 
 @dataclass(frozen=True)
 class TaskCatalog:
-    """The types by id, the statuses in any order (None while statuses are off) and a user name lookup."""
+    """The types by id in list order, the statuses in any order (None while statuses are off) and a user name lookup."""
 
     types: Mapping[str, TaskType]
     statuses: Sequence[TaskStatus] | None = None
@@ -30,6 +30,12 @@ class TaskCatalog:
         if found is None:
             raise broken("type_id", "No task type with this id.")
         return found
+
+    def default_type(self) -> TaskType:
+        """Return the type a task gets when none is named: the first in the list (Email by default)."""
+        if not self.types:
+            raise broken("type_id", "There are no task types; an admin must add one first.")
+        return next(iter(self.types.values()))
 
     def status(self, status_id: Any) -> TaskStatus | None:
         """Return the status with this id (None for None); raise TaskRuleBroken while statuses are off."""

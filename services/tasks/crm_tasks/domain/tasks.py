@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from crm_shared.changes import Change, created, deleted
 
@@ -130,6 +130,10 @@ class Task:
         """Return the task with exactly these links (merges and deletions of the linked records)."""
         return self._versioned(replace(self, links=parse_links(links)), catalog=catalog, actor_id=actor_id, now=now)
 
+    def seen_by(self, sees: Callable[[Link], bool]) -> "Task":
+        """Return the task as a reader sees it: names only of linked records they may see."""
+        return replace(self, links=tuple(link.seen_by(sees) for link in self.links))
+
     def _versioned(self, proposed: "Task", *, catalog: TaskCatalog, actor_id: str,
                    now: datetime) -> tuple["Task", list[Change]]:
         changes = self.changes_to(proposed, catalog)
@@ -139,8 +143,10 @@ class Task:
 
 
 def new_task(values: Mapping[str, Any], *, id: str, catalog: TaskCatalog, actor_id: str, now: datetime) -> Task:
-    """Create a valid open task; the author is responsible unless `responsible_id` names another user."""
-    task_type = catalog.task_type(values.get("type_id"))
+    """Create a valid open task; the author is responsible unless `responsible_id` names another user,
+    and its type is the first in the list unless `type_id` names one."""
+    type_id = values.get("type_id")
+    task_type = catalog.task_type(type_id) if type_id is not None else catalog.default_type()
     blank = Task(
         id=id, version=1, title="", type_id=task_type.id, type_name=task_type.name, responsible_id=actor_id,
         created_at=now, created_by=actor_id, updated_at=now, updated_by=actor_id,

@@ -11,7 +11,7 @@ from typing import Any, Mapping, Sequence
 
 from crm_shared.copies import KnownRecord
 from crm_shared.envelope import SYSTEM, CloudEvent, InvalidEvent
-from crm_shared.links import Link
+from crm_shared.links import Link, relinked
 from crm_shared.types import utcnow
 
 from crm_tasks.domain.events import UPDATED, task_changed
@@ -54,7 +54,7 @@ def _record(uow: TasksUnitOfWork, event: CloudEvent, kind: str, operation: str) 
         _relink(uow, record.id, _survivor(uow, event.data, kind))
     if operation == "merged":
         for source_id in _merged_from(event.data):
-            _relink(uow, source_id, Link(kind, record.id, record.name))
+            _relink(uow, source_id, Link(kind, record.id, record.name, owner_id=record.owner_id))
             uow.records.mark_gone(source_id, kind, utcnow())
     if kind == DEAL and _closed_as(event, operation):
         _post_sale(uow, event, record, _closed_as(event, operation))
@@ -86,7 +86,7 @@ def _survivor(uow: TasksUnitOfWork, data: Mapping[str, Any], kind: str) -> Link 
     known = uow.records.get_many([target_id]).get(target_id)
     if known is None:
         uow.records.add_pending(target_id, kind, utcnow())
-    return Link(kind, target_id, known.name if known else None)
+    return Link(kind, target_id, known.name if known else None, owner_id=known.owner_id if known else None)
 
 
 def _merged_from(data: Mapping[str, Any]) -> list[str]:
@@ -105,8 +105,7 @@ def _relink(uow: TasksUnitOfWork, record_id: str, target: Link | None) -> None:
     now = utcnow()
     catalog = catalog_of(uow)
     for task in uow.tasks.linking(record_id):
-        links = [target if link.id == record_id and target else link for link in task.links
-                 if link.id != record_id or target]
+        links = relinked(task.links, record_id, target)
         changed, changes = task.with_links(links, catalog=catalog, actor_id=SYSTEM.id, now=now)
         if changes:
             uow.tasks.save(changed)

@@ -30,7 +30,7 @@ def create_task(uow: TasksUnitOfWork, values: Mapping[str, Any]) -> Task:
     with uow:
         task = add_task(uow, catalog_of(uow), values)
         uow.commit()
-    return task
+    return as_seen(uow, task)
 
 
 def add_task(uow: TasksUnitOfWork, catalog: TaskCatalog, values: Mapping[str, Any],
@@ -49,7 +49,8 @@ def add_task(uow: TasksUnitOfWork, catalog: TaskCatalog, values: Mapping[str, An
 def get_task(uow: TasksUnitOfWork, task_id: str) -> tuple[Task, str]:
     """Return a task and the caller's access level; invisible tasks are missing."""
     with uow.reading():
-        return seen_task(uow, task_id)
+        task, level = seen_task(uow, task_id)
+    return as_seen(uow, task), level
 
 
 def update_task(uow: TasksUnitOfWork, task_id: str, patch: Mapping[str, Any], *,
@@ -64,7 +65,7 @@ def update_task(uow: TasksUnitOfWork, task_id: str, patch: Mapping[str, Any], *,
             values["links"] = record_links.resolve(uow, values["links"], task.links)
         changed, changes = task.updated(values, catalog=catalog, actor_id=uow.actor.id, now=utcnow())
         _save(uow, changed, UPDATED, changes)
-    return changed
+    return as_seen(uow, changed)
 
 
 def complete_task(uow: TasksUnitOfWork, task_id: str) -> tuple[Task, Suggestion | None]:
@@ -75,7 +76,7 @@ def complete_task(uow: TasksUnitOfWork, task_id: str) -> tuple[Task, Suggestion 
         done, changes = task.completed(catalog=catalog, actor_id=uow.actor.id, now=utcnow())
         _save(uow, done, COMPLETED, changes)
     task_type = catalog.types.get(done.type_id)
-    return done, suggestion_for(done, task_type) if task_type else None
+    return as_seen(uow, done), suggestion_for(done, task_type) if task_type else None
 
 
 def reopen_task(uow: TasksUnitOfWork, task_id: str) -> Task:
@@ -84,7 +85,7 @@ def reopen_task(uow: TasksUnitOfWork, task_id: str) -> Task:
         task = changeable_task(uow, task_id)
         opened, changes = task.reopened(catalog=catalog_of(uow), actor_id=uow.actor.id, now=utcnow())
         _save(uow, opened, REOPENED, changes)
-    return opened
+    return as_seen(uow, opened)
 
 
 def accept_suggestion(uow: TasksUnitOfWork, task_id: str, overrides: Mapping[str, Any]) -> Task:
@@ -98,7 +99,7 @@ def accept_suggestion(uow: TasksUnitOfWork, task_id: str, overrides: Mapping[str
             raise Conflict("This task suggests nothing: it is open, or its type has no rule.")
         created = add_task(uow, catalog, suggested_task_values(suggestion, task, overrides), kept=task.links)
         uow.commit()
-    return created
+    return as_seen(uow, created)
 
 
 def delete_task(uow: TasksUnitOfWork, task_id: str, *, if_match: str | None = None) -> None:
@@ -120,7 +121,7 @@ def list_tasks(uow: TasksUnitOfWork, query: TaskQuery, cursor: str | None) -> tu
         page_query = replace(query, after=decode_cursor(cursor, CURSOR_TYPES), viewer=uow.viewer, shares=shares)
         rows = uow.tasks.list(page_query)
     items, next_cursor = page(rows, query.limit, sort_key)
-    views = [view(task, access(uow.viewer, task, shares)) for task in items]
+    views = [view(as_seen(uow, task), access(uow.viewer, task, shares)) for task in items]
     return [item for item in views if item is not None], next_cursor
 
 
@@ -130,6 +131,11 @@ def _save(uow: TasksUnitOfWork, task: Task, operation: str, changes: list[Any]) 
         uow.tasks.save(task)
         uow.emit(task_changed(task, operation, changes))
     uow.commit()
+
+
+def as_seen(uow: TasksUnitOfWork, task: Task) -> Task:
+    """Return the task as the caller sees it: the names only of linked records they may see."""
+    return task.seen_by(record_links.sees_link(uow.viewer))
 
 
 def task_view(task: Task, level: str = FULL) -> dict[str, Any]:

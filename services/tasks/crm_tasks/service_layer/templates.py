@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any, Mapping, TypeVar
 from zoneinfo import ZoneInfo
 
-from crm_shared.errors import NotFound
+from crm_shared.errors import NotFound, ValidationFailed
 from crm_shared.types import utcnow
 
 from crm_tasks.domain.events import CREATED, DELETED, UPDATED, space_changed, template_changed
@@ -14,7 +14,7 @@ from crm_tasks.domain.spaces import Space, new_space
 from crm_tasks.domain.tasks import Task
 from crm_tasks.domain.templates import DEFAULT_ZONE, TaskTemplate, new_template
 from crm_tasks.service_layer.catalog import catalog_of, remember_actor
-from crm_tasks.service_layer.tasks import add_task
+from crm_tasks.service_layer.tasks import add_task, as_seen
 from crm_tasks.service_layer.unit_of_work import TasksUnitOfWork
 
 T = TypeVar("T")
@@ -63,11 +63,17 @@ def delete_template(uow: TasksUnitOfWork, template_id: str) -> None:
 
 def apply_template(uow: TasksUnitOfWork, template_id: str, target: Mapping[str, Any], base_date: date | None = None,
                    *, responsible_id: str | None = None) -> list[Task]:
-    """Create the template's tasks linked to `target`, each due on the base date (today) + its delay."""
+    """Create the template's tasks linked to `target`, each due on the base date (today) + its delay;
+    a target the caller may not link is a 422 on `target.<field>`, like a task's link."""
     with uow:
-        tasks = apply_in(uow, _existing_template(uow, template_id), target, base_date, responsible_id=responsible_id)
+        template = _existing_template(uow, template_id)
+        try:
+            tasks = apply_in(uow, template, target, base_date, responsible_id=responsible_id)
+        except ValidationFailed as refused:
+            errors = refused.extra.get("errors") or {}
+            raise ValidationFailed({key.replace("links.0.", "target.", 1): value for key, value in errors.items()})
         uow.commit()
-    return tasks
+    return [as_seen(uow, task) for task in tasks]
 
 
 def apply_in(uow: TasksUnitOfWork, template: TaskTemplate, target: Mapping[str, Any], base_date: date | None,

@@ -12,6 +12,8 @@ from crm_shared.testing.tokens import TokenIssuer
 from crm_tasks.app import create_app
 from crm_tasks.declaration import SERVICE
 
+from .record_events import handle, record_event
+
 issuer = TokenIssuer()
 ANN = "11111111-1111-1111-1111-111111111111"
 BOB = "22222222-2222-2222-2222-222222222222"
@@ -33,6 +35,11 @@ class Api(ApiClient):
 
     def type_id(self, name: str) -> str:
         return next(t["id"] for t in self.ok("GET", "/task-types")["items"] if t["name"] == name)
+
+    def known(self, kind: str, record_id: str, name: str = "Jana Nováková", owner_id: str = ANN) -> str:
+        """Let the service learn of another service's record from its `created` event; return its id."""
+        handle(self.engine, record_event(kind, record_id, "created", 1, name=name, state={"owner_id": owner_id}))
+        return record_id
 
     def task(self, headers: dict[str, str] | None = None, **values: Any) -> dict[str, Any]:
         body = {"title": "Send the offer", "type_id": self.type_id("Email"), **values}

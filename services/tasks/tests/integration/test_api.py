@@ -45,6 +45,12 @@ def test_statuses_when_on_place_new_tasks_first_and_done_ones_last_and_reorder_a
     assert api.call("DELETE", f"/task-statuses/{extra['id']}", headers=AS_ADMIN).status_code == 204
 
 
+def test_a_title_is_all_a_task_needs_its_type_is_then_the_first_in_the_list(api: Api) -> None:
+    task = api.ok("POST", "/tasks", 201, json={"title": "Just remember this"})
+    assert (task["type_id"], task["type_name"]) == (api.type_id("Email"), "Email")
+    assert task["done"] is False and task["version"] == 1 and task["kind"] == "inbox"
+
+
 def test_a_task_is_read_with_its_etag_and_a_stale_if_match_is_refused(api: Api) -> None:
     task = api.task(start="2026-12-02T09:00:00+01:00", end="2026-12-02T10:00:00+01:00")
     assert task["version"] == 1 and task["done"] is False and task["responsible_id"] == task["created_by"]
@@ -85,7 +91,7 @@ def test_completing_answers_the_suggestion_and_accepting_it_creates_the_task_due
     call = api.type_id("Call")
     email = api.ok("PATCH", f"/task-types/{api.type_id('Email')}", headers=AS_ADMIN,
                    json={"suggest_next": {"type_id": call, "title": "Call back", "delay_minutes": 2880}})
-    person = "44444444-4444-4444-4444-444444444444"
+    person = api.known("person", "44444444-4444-4444-4444-444444444444")
     task = api.task(type_id=email["id"], links=[{"type": "person", "id": person}])
     answer = api.ok("POST", f"/tasks/{task['id']}/complete", json={})
     done_at = datetime.fromisoformat(answer["task"]["done_at"])
@@ -128,7 +134,7 @@ def test_every_audited_change_is_one_event_with_readable_before_and_after(api: A
 
 def test_lists_filter_by_the_contract_s_fields_and_page_with_a_cursor(api: Api) -> None:
     call = api.type_id("Call")
-    person = "44444444-4444-4444-4444-444444444444"
+    person = api.known("person", "44444444-4444-4444-4444-444444444444")
     early = api.task(due="2026-12-02T10:00:00+01:00", links=[{"type": "person", "id": person}])
     late = api.task(type_id=call, due="2026-12-20T10:00:00+01:00")
     api.task(responsible_id=CID)

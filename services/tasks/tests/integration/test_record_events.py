@@ -14,42 +14,62 @@ OTHER = "55555555-5555-5555-5555-555555555555"
 DEAL = "66666666-6666-6666-6666-666666666666"
 
 
-def test_a_linked_record_is_named_from_its_event_and_an_unknown_one_is_pending(api: Api) -> None:
-    task = api.task(links=[{"type": "person", "id": PERSON}])
-    assert task["links"] == [{"type": "person", "id": PERSON, "name": None}]
+def test_a_linked_record_is_named_from_its_copy_and_renamed_by_its_events(api: Api) -> None:
     handle(api.engine, record_event("person", PERSON, "created", 1, state={"owner_id": ANN}))
-    assert api.ok("GET", f"/tasks/{task['id']}")["links"][0]["name"] == "Jana Nováková"
+    task = api.task(links=[{"type": "person", "id": PERSON}])
+    assert task["links"] == [{"type": "person", "id": PERSON, "name": "Jana Nováková"}]
+    handle(api.engine, record_event("person", PERSON, "updated", 2, name="Jana Dvořáková", state={"owner_id": ANN}))
+    assert api.ok("GET", f"/tasks/{task['id']}")["links"][0]["name"] == "Jana Dvořáková"
 
 
-def test_a_link_to_a_record_the_caller_may_not_see_is_answered_like_one_to_a_deleted_record(api: Api) -> None:
+def test_a_link_to_a_record_the_caller_may_not_see_is_refused_exactly_like_one_to_an_unknown_id(api: Api) -> None:
     handle(api.engine, record_event("person", PERSON, "created", 1, state={"owner_id": ANN}),
-           record_event("person", OTHER, "deleted", 2, state={"owner_id": CID}))
+           record_event("person", OTHER, "deleted", 2, state={"owner_id": ANN}))
     before = len(api.events())
-    invisible = api.call("POST", "/tasks", headers=AS_CID, json={
-        "title": "x", "type_id": api.type_id("Email"), "links": [{"type": "person", "id": PERSON}]})
-    deleted = api.call("POST", "/tasks", headers=AS_CID, json={
-        "title": "x", "type_id": api.type_id("Email"), "links": [{"type": "person", "id": OTHER}]})
-    assert invisible.status_code == deleted.status_code == 422
-    assert invisible.get_json()["errors"] == deleted.get_json()["errors"] == {"links.0.id": ["No person with this id."]}
-    assert len(api.events()) == before
+    answers = {}
+    for name, record_id in (("invisible", PERSON), ("invisible and deleted", OTHER), ("unknown", str(uuid.uuid4()))):
+        answer = api.call("POST", "/tasks", headers=AS_CID, json={
+            "title": "x", "type_id": api.type_id("Email"), "links": [{"type": "person", "id": record_id}]})
+        answers[name] = (answer.status_code, answer.get_json()["errors"])
+    assert answers["invisible"] == answers["invisible and deleted"] == answers["unknown"] == (
+        422, {"links.0.id": ["No person with this id."]})
+    assert len(api.events()) == before and api.ok("GET", "/tasks", headers=AS_CID)["items"] == []
+    # the owner's manager, who may see the person, links it by name
     assert api.task(headers=AS_BOB, links=[{"type": "person", "id": PERSON}])["links"][0]["name"] == "Jana Nováková"
 
 
+def test_readers_see_the_names_only_of_linked_records_they_may_see(api: Api) -> None:
+    handle(api.engine, record_event("person", PERSON, "created", 1, state={"owner_id": ANN}),
+           record_event("person", OTHER, "created", 1, name="Cidův", state={"owner_id": CID}))
+    task = api.ok("POST", "/tasks", 201, headers=AS_ADMIN, json={
+        "title": "x", "type_id": api.type_id("Email"), "responsible_id": CID,
+        "links": [{"type": "person", "id": PERSON}]})
+    seen = api.ok("GET", f"/tasks/{task['id']}", headers=AS_CID)
+    assert seen["links"] == [{"type": "person", "id": PERSON, "name": None}]
+    listed = api.ok("GET", "/tasks", headers=AS_CID)["items"]
+    assert [link["name"] for item in listed for link in item["links"]] == [None]
+    assert api.ok("GET", f"/tasks/{task['id']}", headers=AS_ADMIN)["links"][0]["name"] == "Jana Nováková"
+
+
 def test_a_merge_moves_the_task_s_link_to_the_target_as_an_audited_system_change(api: Api) -> None:
-    handle(api.engine, record_event("person", OTHER, "created", 1, name="Target", state={"owner_id": ANN}))
+    handle(api.engine, record_event("person", OTHER, "created", 1, name="Target", state={"owner_id": ANN}),
+           record_event("person", PERSON, "created", 1, state={"owner_id": ANN}))
     task = api.task(links=[{"type": "person", "id": PERSON}])
     handle(api.engine, record_event("person", OTHER, "merged", 2, name="Target", merged_from=[PERSON]))
     assert api.ok("GET", f"/tasks/{task['id']}")["links"] == [{"type": "person", "id": OTHER, "name": "Target"}]
     event = api.events()[-1]
     assert event["type"] == "crm.task.updated" and event["actorid"] == "system" and event["actorchannel"] == "system"
-    assert changes_of(event) == [("links", {"type": "person", "id": PERSON, "name": None}, None),
+    assert changes_of(event) == [("links", {"type": "person", "id": PERSON, "name": "Jana Nováková"}, None),
                                  ("links", None, {"type": "person", "id": OTHER, "name": "Target"})]
     assert event["data"]["state"]["links"] == [{"type": "person", "id": OTHER, "name": "Target"}]
 
 
 def test_a_deleted_contact_s_or_deal_s_links_are_removed(api: Api) -> None:
+    handle(api.engine, record_event("person", PERSON, "created", 1, state={"owner_id": ANN}),
+           record_event("deal", DEAL, "created", 1, name="Big deal", state={"owner_id": ANN}))
     task = api.task(links=[{"type": "person", "id": PERSON}, {"type": "deal", "id": DEAL}])
-    handle(api.engine, record_event("person", PERSON, "deleted", 3), record_event("deal", DEAL, "deleted", 2))
+    handle(api.engine, record_event("person", PERSON, "deleted", 3, state={"owner_id": ANN}),
+           record_event("deal", DEAL, "deleted", 2, state={"owner_id": ANN}))
     assert api.ok("GET", f"/tasks/{task['id']}")["links"] == []
     assert [e["type"] for e in api.events()[-2:]] == ["crm.task.updated", "crm.task.updated"]
     refused = api.call("PATCH", f"/tasks/{task['id']}", json={"links": [{"type": "deal", "id": DEAL}]})

@@ -12,6 +12,7 @@ def test_applying_a_template_creates_its_tasks_due_at_17_00_on_the_base_date_plu
         {"title": "First call", "type_id": api.type_id("Call"), "delay_days": 3, "responsible_id": CID},
         {"title": "Review", "type_id": api.type_id("Meeting"), "delay_days": 30}]})
     assert api.events()[-1]["type"] == "crm.task_template.created"
+    api.known("person", PERSON)
     applied = api.ok("POST", f"/task-templates/{template['id']}/apply", 201,
                      json={"target": {"type": "person", "id": PERSON}, "base_date": "2026-10-20"})["items"]
     assert [(t["title"], t["due"], t["responsible_id"]) for t in applied] == [
@@ -19,7 +20,7 @@ def test_applying_a_template_creates_its_tasks_due_at_17_00_on_the_base_date_plu
         ("First call", "2026-10-23T17:00:00+02:00", CID),
         ("Review", "2026-11-19T17:00:00+01:00", applied[0]["created_by"]),
     ]
-    assert all(t["links"] == [{"type": "person", "id": PERSON, "name": None}] for t in applied)
+    assert all(t["links"] == [{"type": "person", "id": PERSON, "name": "Jana Nováková"}] for t in applied)
     assert [e["type"] for e in api.events()[-3:]] == ["crm.task.created"] * 3
 
 
@@ -49,3 +50,16 @@ def test_a_space_has_a_name_and_members_and_tasks_link_it_by_name(api: Api) -> N
                                               "links": [{"type": "space", "id": CID}]})
     assert missing.status_code == 422 and "links.0.id" in missing.get_json()["errors"]
     assert [s["name"] for s in api.ok("GET", "/spaces", headers=AS_ANN)["items"]] == ["Trade fair"]
+
+
+def test_a_template_applied_to_a_record_the_caller_may_not_see_is_refused_like_an_unknown_one(api: Api) -> None:
+    template = api.ok("POST", "/task-templates", 201, json={"name": "One step", "items": [
+        {"title": "Welcome mail", "type_id": api.type_id("Email"), "delay_days": 0}]})
+    theirs = api.known("person", PERSON, owner_id=CID)
+    before = len(api.events())
+    answers = [api.call("POST", f"/task-templates/{template['id']}/apply", json={"target": {"type": "person", "id": i}})
+               for i in (theirs, "77777777-7777-7777-7777-777777777777")]
+    assert [a.status_code for a in answers] == [422, 422]
+    assert answers[0].get_json()["errors"] == answers[1].get_json()["errors"] == {
+        "target.id": ["No person with this id."]}
+    assert len(api.events()) == before

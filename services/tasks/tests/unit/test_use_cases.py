@@ -38,7 +38,7 @@ def test_a_refused_task_emits_nothing_and_stores_nothing() -> None:
 
 
 def test_completing_answers_the_type_s_suggestion_and_accepting_it_keeps_the_links() -> None:
-    uow = tasks_uow(types=TYPES)
+    uow = tasks_uow(types=TYPES, records=InMemoryRecords(KnownRecord("p1", "person", "Jana", owner_id="ann", sequence=1)))
     task = tasks.create_task(uow, {"title": "Mail", "type_id": "email", "links": [{"type": "person", "id": "p1"}]})
     done, suggestion = tasks.complete_task(uow, task.id)
     assert suggestion is not None and suggestion.due == done.done_at + timedelta(minutes=120)
@@ -65,17 +65,23 @@ def test_a_read_share_reads_but_does_not_change_and_no_share_is_missing() -> Non
     assert len(uow.events) == count
 
 
-def test_a_link_to_an_invisible_record_is_refused_like_one_to_a_deleted_record() -> None:
+def test_a_link_to_an_invisible_record_is_refused_exactly_like_one_to_an_unknown_id() -> None:
     records = InMemoryRecords(KnownRecord("p1", "person", "Jana", owner_id="bob", sequence=1),
-                              KnownRecord("p2", "person", "Gone", gone=True, sequence=2))
+                              KnownRecord("p2", "person", "Gone", owner_id="bob", gone=True, sequence=2))
     uow = tasks_uow(types=TYPES, records=records)
     errors = []
-    for record_id in ("p1", "p2"):
+    for record_id in ("p1", "p2", "never-heard-of"):
         with pytest.raises(ValidationFailed) as refused:
             tasks.create_task(uow, {"title": "x", "type_id": "email", "links": [{"type": "person", "id": record_id}]})
         errors.append(refused.value.extra["errors"])
-    assert errors[0] == errors[1] == {"links.0.id": ["No person with this id."]}
-    assert uow.events == []
+    assert errors[0] == errors[1] == errors[2] == {"links.0.id": ["No person with this id."]}
+    assert uow.events == [] and uow.tasks.items == {}
+
+
+def test_a_task_without_a_type_gets_the_first_type_in_the_list() -> None:
+    uow = tasks_uow(types=TYPES)
+    task = tasks.create_task(uow, {"title": "Just a title"})
+    assert (task.type_id, task.type_name) == ("email", "Email")
 
 
 def test_a_post_sale_template_applies_once_per_close_to_the_deal_by_the_system() -> None:
