@@ -11,9 +11,12 @@ given and do not roll back: a use case that writes must still commit, which the 
 """
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Generic, Iterable, Protocol, TypeVar
 
+from crm_shared.copies import KnownRecord, supersedes
 from crm_shared.envelope import SYSTEM, Actor, CloudEvent
 from crm_shared.events import ObjectChanged
 from crm_shared.visibility import SYSTEM_VIEWER, Viewer
@@ -98,3 +101,28 @@ class InMemoryRepository(Generic[T]):
 
     def list(self) -> list[T]:
         return list(self.items.values())
+
+
+class InMemoryCopies:
+    """`crm_shared.copy_store.RecordCopies` in memory: the copies of other services' records."""
+
+    def __init__(self, *known: KnownRecord) -> None:
+        self.items = {record.id: record for record in known}
+
+    def get_many(self, ids: Iterable[str], *, for_update: bool = False) -> dict[str, KnownRecord]:
+        return {i: self.items[i] for i in ids if i in self.items}
+
+    def add_pending(self, record_id: str, kind: str, now: datetime) -> None:
+        self.items.setdefault(record_id, KnownRecord(record_id, kind, None, pending=True))
+
+    def apply(self, record: KnownRecord, now: datetime) -> bool:
+        current = self.items.get(record.id)
+        if not supersedes(record, current):
+            return False
+        owner_id = record.owner_id or (current.owner_id if current else None)
+        self.items[record.id] = replace(record, pending=False, owner_id=owner_id)
+        return True
+
+    def mark_gone(self, record_id: str, kind: str, now: datetime) -> None:
+        current = self.items.get(record_id) or KnownRecord(record_id, kind, None)
+        self.items[record_id] = replace(current, gone=True, pending=False)

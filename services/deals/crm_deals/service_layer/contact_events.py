@@ -1,14 +1,16 @@
 """Keeping the copy of contacts from their events, and moving or removing deals' links with them."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Mapping
 
+from crm_shared.copies import KnownRecord
 from crm_shared.envelope import SYSTEM, CloudEvent, InvalidEvent
+from crm_shared.linking import survivor_link
 from crm_shared.links import relinked
+from crm_shared.merges import merged_from
 from crm_shared.types import utcnow
 
 from crm_deals.domain.events import deal_changed
-from crm_deals.domain.known_contacts import KnownContact
 from crm_deals.domain.links import Link
 from crm_deals.service_layer.unit_of_work import DealsUnitOfWork
 
@@ -21,15 +23,15 @@ def handle_contact_event(uow: DealsUnitOfWork, event: CloudEvent, kind: str, ope
     fresh = uow.contacts.apply(contact, utcnow())
     _settle(uow, contact.id)
     if operation == "deleted" and fresh:
-        _relink(uow, contact.id, _survivor(uow, event.data, kind))
+        _relink(uow, contact.id, survivor_link(uow.contacts, event.data, kind))
     if operation == "merged":
-        for source_id in _merged_from(event.data):
+        for source_id in merged_from(event.data):
             _relink(uow, source_id, Link(kind, contact.id, contact.name, owner_id=contact.owner_id))
             uow.contacts.mark_gone(source_id, kind, utcnow())
         _settle(uow, contact.id)
 
 
-def _contact(event: CloudEvent, kind: str, *, gone: bool) -> KnownContact:
+def _contact(event: CloudEvent, kind: str, *, gone: bool) -> KnownRecord:
     data = event.data
     state = data.get("state") if isinstance(data.get("state"), Mapping) else {}
     contact_id = data.get("object_id") or state.get("id") or event.subject
@@ -37,7 +39,7 @@ def _contact(event: CloudEvent, kind: str, *, gone: bool) -> KnownContact:
         raise InvalidEvent("the event names no contact id")
     name = state.get("name") or data.get("object_name")
     owner_id = state.get("owner_id")
-    return KnownContact(
+    return KnownRecord(
         id=contact_id, kind=kind, name=str(name) if name else None, valid=state.get("valid") is not False,
         gone=gone, sequence=event.sequence, owner_id=str(owner_id) if owner_id else None,
     )
@@ -58,29 +60,6 @@ def _settle(uow: DealsUnitOfWork, contact_id: str) -> None:
         uow.deals.save(settled)
         if changes:
             uow.emit(deal_changed(settled, "updated", changes, uow.processes.get(settled.process_id)))
-
-
-def _survivor(uow: DealsUnitOfWork, data: Mapping[str, Any], kind: str) -> Link | None:
-    """Return the link to the contact a deleted one was merged into (`merged_into`), if any."""
-    target_id = data.get("merged_into")
-    if not isinstance(target_id, str) or not target_id:
-        return None
-    known = uow.contacts.get_many([target_id]).get(target_id)
-    if known is None:
-        uow.contacts.add_pending(target_id, kind, utcnow())
-    return Link(kind, target_id, known.name if known else None, owner_id=known.owner_id if known else None)
-
-
-def _merged_from(data: Mapping[str, Any]) -> list[str]:
-    """Return the ids merged into the target, read tolerantly (a list, or a single id)."""
-    sources = data.get("merged_from")
-    if sources is None and isinstance(data.get("state"), Mapping):
-        sources = data["state"].get("merged_from")
-    if isinstance(sources, str):
-        sources = [sources]
-    if not isinstance(sources, list) or not all(isinstance(item, str) for item in sources):
-        raise InvalidEvent("a merge event must name the merged ids in data.merged_from")
-    return sources
 
 
 def _relink(uow: DealsUnitOfWork, contact_id: str, target: Link | None) -> None:

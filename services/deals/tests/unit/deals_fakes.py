@@ -4,14 +4,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from crm_shared.copies import supersedes
+from crm_shared.copies import KnownRecord, supersedes
 from crm_shared.envelope import Actor
-from crm_shared.testing.fakes import FakeUnitOfWork, InMemoryRepository
+from crm_shared.testing.fakes import FakeUnitOfWork, InMemoryCopies, InMemoryRepository
 from crm_shared.visibility import Seer, visible_owners
 
 from crm_deals.domain.deal_query import DealQuery
 from crm_deals.domain.deals import Deal
-from crm_deals.domain.known_contacts import KnownContact
 from crm_deals.domain.processes import Process, new_process
 from crm_deals.domain.task_templates import TEMPLATE_FIELDS, KnownTemplate
 
@@ -73,41 +72,16 @@ class InMemorySources:
         return set(self._names)
 
 
-class InMemoryContactCopies:
-    def __init__(self, *known: KnownContact) -> None:
-        self.items = {contact.id: contact for contact in known}
-
-    def get_many(self, ids: Iterable[str], *, for_update: bool = False) -> dict[str, KnownContact]:
-        return {i: self.items[i] for i in ids if i in self.items}
-
-    def add_pending(self, contact_id: str, kind: str, now: datetime) -> None:
-        self.items.setdefault(contact_id, KnownContact(contact_id, kind, None, pending=True))
-
-    def apply(self, contact: KnownContact, now: datetime) -> bool:
-        current = self.items.get(contact.id)
-        if not supersedes(contact, current):
-            return False
-        owner_id = contact.owner_id or (current.owner_id if current else None)
-        self.items[contact.id] = KnownContact(contact.id, contact.kind, contact.name, contact.valid, False,
-                                              contact.gone, contact.sequence, owner_id)
-        return True
-
-    def mark_gone(self, contact_id: str, kind: str, now: datetime) -> None:
-        current = self.items.get(contact_id) or KnownContact(contact_id, kind, None)
-        self.items[contact_id] = KnownContact(current.id, current.kind, current.name, current.valid, False, True,
-                                              current.sequence, current.owner_id)
-
-
 def sales_process() -> Process:
     return new_process({"name": "Sales", "stages": ["Lead", "Offer", "Contract"]}, id="p-1", actor_id="u",
                        now=NOW, is_default=True)
 
 
-def deals_uow(*known: KnownContact, caller: Seer | None = None, deals: Iterable[Deal] = (),
+def deals_uow(*known: KnownRecord, caller: Seer | None = None, deals: Iterable[Deal] = (),
               templates: Iterable[KnownTemplate] = ()) -> Any:
     caller = caller or Seer("u-1", name="Eva")
     return FakeUnitOfWork(
         actor=Actor(caller.id, caller.name), viewer=caller, deals=InMemoryDeals(deals),
         processes=InMemoryProcesses([sales_process()]), sources=InMemorySources(),
-        contacts=InMemoryContactCopies(*known), task_templates=InMemoryTemplateCopies(*templates),
+        contacts=InMemoryCopies(*known), task_templates=InMemoryTemplateCopies(*templates),
     )

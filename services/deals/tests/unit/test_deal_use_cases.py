@@ -6,20 +6,20 @@ from typing import Any
 
 import pytest
 
+from crm_shared.copies import KnownRecord
 from crm_shared.envelope import SYSTEM, Actor, wrap
 from crm_shared.errors import NotFound, ValidationFailed
 from crm_shared.events import ObjectChanged
 from crm_shared.rules import RuleBroken, StateConflict
 from crm_shared.visibility import Seer
 
-from crm_deals.domain.known_contacts import KnownContact
 from crm_deals.service_layer import deals as use_cases
 from crm_deals.service_layer.incoming import handle_events
 
 from .deals_fakes import deals_uow
 
-JANA = KnownContact("c-1", "person", "Jana Nováková", sequence=3, owner_id="u-1")
-ACME = KnownContact("c-2", "company", "ACME s.r.o.", sequence=1, owner_id="u-1")
+JANA = KnownRecord("c-1", "person", "Jana Nováková", sequence=3, owner_id="u-1")
+ACME = KnownRecord("c-2", "company", "ACME s.r.o.", sequence=1, owner_id="u-1")
 PETR = Seer("u-2", name="Petr")
 
 
@@ -108,7 +108,7 @@ def test_links_are_added_and_removed_one_at_a_time() -> None:
 
 
 def test_a_merged_contact_moves_its_deals_to_the_target_as_system_updates_in_the_same_outbox() -> None:
-    uow = deals_uow(JANA, KnownContact("c-3", "person", "Jana N.", sequence=1, owner_id="u-1"))
+    uow = deals_uow(JANA, KnownRecord("c-3", "person", "Jana N.", sequence=1, owner_id="u-1"))
     deal = a_deal(uow, links=[{"type": "person", "id": "c-3"}])
     handle_events(uow, [contact_event("person", JANA.id, "merged", 4, merged_from=["c-3"])])
     assert [link.id for link in uow.deals.get(deal.id).links] == [JANA.id]

@@ -5,13 +5,13 @@ from typing import Any
 
 import pytest
 
+from crm_shared.copies import KnownRecord
 from crm_shared.envelope import Actor
 from crm_shared.rules import RuleBroken
 from crm_shared.testing.sessions import FakeUserDirectory
 from crm_shared.visibility import Seer
 
 from crm_deals.domain.events import deal_changed
-from crm_deals.domain.known_contacts import KnownContact
 from crm_deals.service_layer import deals as use_cases
 from crm_deals.service_layer.incoming import handle_events
 
@@ -20,7 +20,7 @@ from .test_deal_use_cases import contact_event
 
 EVA, PETR = Seer("u-1", name="Eva"), Seer("u-2", name="Petr")
 BOSS = Seer("u-9", role="manager", team=("u-1",), name="Boss")
-EVAS = KnownContact("c-1", "person", "Jana Nováková", sequence=1, owner_id="u-1")
+EVAS = KnownRecord("c-1", "person", "Jana Nováková", sequence=1, owner_id="u-1")
 
 
 def users() -> FakeUserDirectory:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any, Callable, Collection, Mapping
 
 from crm_shared.changes import Change, created, deleted, diff

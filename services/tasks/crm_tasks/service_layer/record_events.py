@@ -11,7 +11,9 @@ from typing import Any, Mapping, Sequence
 
 from crm_shared.copies import KnownRecord
 from crm_shared.envelope import SYSTEM, CloudEvent, InvalidEvent
+from crm_shared.linking import survivor_link
 from crm_shared.links import Link, relinked
+from crm_shared.merges import merged_from
 from crm_shared.types import utcnow
 
 from crm_tasks.domain.events import UPDATED, task_changed
@@ -51,9 +53,9 @@ def _record(uow: TasksUnitOfWork, event: CloudEvent, kind: str, operation: str) 
     record = _known(event, kind, gone=operation == "deleted")
     fresh = uow.records.apply(record, utcnow())
     if operation == "deleted" and fresh:
-        _relink(uow, record.id, _survivor(uow, event.data, kind))
+        _relink(uow, record.id, survivor_link(uow.records, event.data, kind))
     if operation == "merged":
-        for source_id in _merged_from(event.data):
+        for source_id in merged_from(event.data):
             _relink(uow, source_id, Link(kind, record.id, record.name, owner_id=record.owner_id))
             uow.records.mark_gone(source_id, kind, utcnow())
     if kind == DEAL and _closed_as(event, operation):
@@ -76,28 +78,6 @@ def _known(event: CloudEvent, kind: str, *, gone: bool) -> KnownRecord:
 def _state(data: Mapping[str, Any]) -> Mapping[str, Any]:
     state = data.get("state")
     return state if isinstance(state, Mapping) else {}
-
-
-def _survivor(uow: TasksUnitOfWork, data: Mapping[str, Any], kind: str) -> Link | None:
-    """Return the link to the record a deleted one was merged into (`merged_into`), if any."""
-    target_id = data.get("merged_into")
-    if not isinstance(target_id, str) or not target_id:
-        return None
-    known = uow.records.get_many([target_id]).get(target_id)
-    if known is None:
-        uow.records.add_pending(target_id, kind, utcnow())
-    return Link(kind, target_id, known.name if known else None, owner_id=known.owner_id if known else None)
-
-
-def _merged_from(data: Mapping[str, Any]) -> list[str]:
-    sources = data.get("merged_from")
-    if sources is None:
-        sources = _state(data).get("merged_from")
-    if isinstance(sources, str):
-        sources = [sources]
-    if not isinstance(sources, list) or not all(isinstance(item, str) for item in sources):
-        raise InvalidEvent("a merge event must name the merged ids in data.merged_from")
-    return sources
 
 
 def _relink(uow: TasksUnitOfWork, record_id: str, target: Link | None) -> None:

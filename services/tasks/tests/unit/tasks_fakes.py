@@ -1,13 +1,11 @@
 """In-memory repositories of the tasks service, for use-case tests on the kit's fake unit of work."""
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import Any, Iterable
 
-from crm_shared.copies import KnownRecord, supersedes
 from crm_shared.envelope import Actor
-from crm_shared.testing.fakes import FakeUnitOfWork, InMemoryRepository
+from crm_shared.testing.fakes import FakeUnitOfWork, InMemoryCopies, InMemoryRepository
 from crm_shared.visibility import Seer
 
 from crm_tasks.domain.comments import Comment
@@ -74,27 +72,6 @@ class InMemoryComments:
         self.items.append(comment)
 
 
-class InMemoryRecords:
-    def __init__(self, *known: KnownRecord) -> None:
-        self.items = {record.id: record for record in known}
-
-    def get_many(self, ids: Iterable[str], *, for_update: bool = False) -> dict[str, KnownRecord]:
-        return {i: self.items[i] for i in ids if i in self.items}
-
-    def add_pending(self, record_id: str, kind: str, now: datetime) -> None:
-        self.items.setdefault(record_id, KnownRecord(record_id, kind, None, pending=True))
-
-    def apply(self, record: KnownRecord, now: datetime) -> bool:
-        if not supersedes(record, self.items.get(record.id)):
-            return False
-        self.items[record.id] = record
-        return True
-
-    def mark_gone(self, record_id: str, kind: str, now: datetime) -> None:
-        current = self.items.get(record_id) or KnownRecord(record_id, kind, None)
-        self.items[record_id] = replace(current, gone=True, pending=False)
-
-
 class InMemoryUsers:
     def __init__(self, **names: str) -> None:
         self.names = dict(names)
@@ -125,7 +102,7 @@ def tasks_uow(user_id: str = "ann", name: str = "Ann Author", role: str = "user"
         "types": InMemoryTypes(types if types is not None else default_types(lambda: next(ids))),
         "statuses": InMemoryStatuses(default_statuses(lambda: next(ids))), "settings": InMemorySettings(),
         "tasks": InMemoryTasks(), "shares": InMemoryShares(), "comments": InMemoryComments(),
-        "records": InMemoryRecords(), "users": InMemoryUsers(), "spaces": InMemoryRepository[Space](),
+        "records": InMemoryCopies(), "users": InMemoryUsers(), "spaces": InMemoryRepository[Space](),
         "templates": InMemoryRepository[TaskTemplate](), "post_sale": InMemoryPostSaleRuns(),
     }
     return FakeUnitOfWork(actor=Actor(user_id, name), viewer=Seer(user_id, role=role, name=name),

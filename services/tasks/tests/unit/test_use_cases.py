@@ -16,7 +16,7 @@ from crm_tasks.service_layer import collaboration, tasks
 from crm_tasks.service_layer.record_events import _post_sale
 
 from .conftest import NOW
-from .tasks_fakes import InMemoryRecords, InMemoryShares, as_user, tasks_uow
+from .tasks_fakes import InMemoryCopies, InMemoryShares, as_user, tasks_uow
 
 TYPES = [TaskType("email", 1, "Email", SuggestNext("call", "Call back", 120)), TaskType("call", 1, "Call")]
 
@@ -38,7 +38,7 @@ def test_a_refused_task_emits_nothing_and_stores_nothing() -> None:
 
 
 def test_completing_answers_the_type_s_suggestion_and_accepting_it_keeps_the_links() -> None:
-    uow = tasks_uow(types=TYPES, records=InMemoryRecords(KnownRecord("p1", "person", "Jana", owner_id="ann", sequence=1)))
+    uow = tasks_uow(types=TYPES, records=InMemoryCopies(KnownRecord("p1", "person", "Jana", owner_id="ann", sequence=1)))
     task = tasks.create_task(uow, {"title": "Mail", "type_id": "email", "links": [{"type": "person", "id": "p1"}]})
     done, suggestion = tasks.complete_task(uow, task.id)
     assert suggestion is not None and suggestion.due == done.done_at + timedelta(minutes=120)
@@ -66,7 +66,7 @@ def test_a_read_share_reads_but_does_not_change_and_no_share_is_missing() -> Non
 
 
 def test_a_link_to_an_invisible_record_is_refused_exactly_like_one_to_an_unknown_id() -> None:
-    records = InMemoryRecords(KnownRecord("p1", "person", "Jana", owner_id="bob", sequence=1),
+    records = InMemoryCopies(KnownRecord("p1", "person", "Jana", owner_id="bob", sequence=1),
                               KnownRecord("p2", "person", "Gone", owner_id="bob", gone=True, sequence=2))
     uow = tasks_uow(types=TYPES, records=records)
     errors = []
