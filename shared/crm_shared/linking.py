@@ -24,7 +24,6 @@ from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 from crm_shared.errors import ValidationFailed
 from crm_shared.links import EVERYONE, Link
-from crm_shared.merges import merged_into
 from crm_shared.types import utcnow
 from crm_shared.visibility import Viewer, can_see, visible_owners
 
@@ -135,15 +134,3 @@ def _known_now(copies: LinkedCopies, wanted: Sequence[Mapping[str, Any]]) -> dic
         known.update(copies.get_many([item["id"] for item in missing], for_update=True))
     return known
 
-
-def survivor_link(copies: LinkedCopies, data: Mapping[str, Any], kind: str) -> Link | None:
-    """Return the link to the record a deleted one was merged into (`merged_into`), if any;
-    a survivor the copy does not know yet is remembered as pending (its event names it)."""
-    target_id = merged_into(data)
-    if target_id is None:
-        return None
-    known = copies.get_many([target_id]).get(target_id)
-    if known is None:
-        copies.add_pending(target_id, kind, utcnow())
-        return Link(kind, target_id, None)
-    return Link(kind, target_id, known.name, owner_id=known.owner_id)

@@ -1,13 +1,9 @@
 """Keeping the copy of contacts from their events, and moving or removing deals' links with them."""
 from __future__ import annotations
 
-from typing import Mapping
-
-from crm_shared.copies import KnownRecord
-from crm_shared.envelope import SYSTEM, CloudEvent, InvalidEvent
-from crm_shared.linking import survivor_link
+from crm_shared.envelope import SYSTEM, CloudEvent
+from crm_shared.following import follow_record
 from crm_shared.links import relinked
-from crm_shared.merges import merged_from
 from crm_shared.types import utcnow
 
 from crm_deals.domain.events import deal_changed
@@ -19,30 +15,8 @@ KINDS = ("person", "company")
 
 def handle_contact_event(uow: DealsUnitOfWork, event: CloudEvent, kind: str, operation: str) -> None:
     """Apply one person or company event to the copy, and move or remove the links it concerns."""
-    contact = _contact(event, kind, gone=operation == "deleted")
-    fresh = uow.contacts.apply(contact, utcnow())
-    _settle(uow, contact.id)
-    if operation == "deleted" and fresh:
-        _relink(uow, contact.id, survivor_link(uow.contacts, event.data, kind))
-    if operation == "merged":
-        for source_id in merged_from(event.data):
-            _relink(uow, source_id, Link(kind, contact.id, contact.name, owner_id=contact.owner_id))
-            uow.contacts.mark_gone(source_id, kind, utcnow())
-        _settle(uow, contact.id)
-
-
-def _contact(event: CloudEvent, kind: str, *, gone: bool) -> KnownRecord:
-    data = event.data
-    state = data.get("state") if isinstance(data.get("state"), Mapping) else {}
-    contact_id = data.get("object_id") or state.get("id") or event.subject
-    if not isinstance(contact_id, str) or not contact_id:
-        raise InvalidEvent("the event names no contact id")
-    name = state.get("name") or data.get("object_name")
-    owner_id = state.get("owner_id")
-    return KnownRecord(
-        id=contact_id, kind=kind, name=str(name) if name else None, valid=state.get("valid") is not False,
-        gone=gone, sequence=event.sequence, owner_id=str(owner_id) if owner_id else None,
-    )
+    follow_record(uow.contacts, event, kind, relink=lambda contact_id, target: _relink(uow, contact_id, target),
+                  settle=lambda contact_id: _settle(uow, contact_id))
 
 
 def _settle(uow: DealsUnitOfWork, contact_id: str) -> None:

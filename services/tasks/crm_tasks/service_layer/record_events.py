@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from crm_shared.copies import KnownRecord
-from crm_shared.envelope import SYSTEM, CloudEvent, InvalidEvent
-from crm_shared.linking import survivor_link
+from crm_shared.envelope import SYSTEM, CloudEvent
+from crm_shared.following import follow_record
 from crm_shared.links import Link, relinked
-from crm_shared.merges import merged_from
 from crm_shared.types import utcnow
 
 from crm_tasks.domain.events import UPDATED, task_changed
@@ -50,29 +49,9 @@ def _user(uow: TasksUnitOfWork, event: CloudEvent) -> None:
 
 
 def _record(uow: TasksUnitOfWork, event: CloudEvent, kind: str, operation: str) -> None:
-    record = _known(event, kind, gone=operation == "deleted")
-    fresh = uow.records.apply(record, utcnow())
-    if operation == "deleted" and fresh:
-        _relink(uow, record.id, survivor_link(uow.records, event.data, kind))
-    if operation == "merged":
-        for source_id in merged_from(event.data):
-            _relink(uow, source_id, Link(kind, record.id, record.name, owner_id=record.owner_id))
-            uow.records.mark_gone(source_id, kind, utcnow())
+    record = follow_record(uow.records, event, kind, relink=lambda record_id, target: _relink(uow, record_id, target))
     if kind == DEAL and _closed_as(event, operation):
         _post_sale(uow, event, record, _closed_as(event, operation))
-
-
-def _known(event: CloudEvent, kind: str, *, gone: bool) -> KnownRecord:
-    data = event.data
-    state = _state(data)
-    record_id = data.get("object_id") or state.get("id") or event.subject
-    if not isinstance(record_id, str) or not record_id:
-        raise InvalidEvent("the event names no record id")
-    name = state.get("name") or data.get("object_name")
-    owner = state.get("owner_id")
-    return KnownRecord(id=record_id, kind=kind, name=str(name) if name else None,
-                       owner_id=str(owner) if owner else None, valid=state.get("valid") is not False, gone=gone,
-                       sequence=event.sequence)
 
 
 def _state(data: Mapping[str, Any]) -> Mapping[str, Any]:
