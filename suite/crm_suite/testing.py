@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import requests
+import sqlalchemy as sa
 
 from crm_shared import db
 from crm_shared.config import SERVICES
@@ -90,6 +91,25 @@ class RunningSuite:
             template = self.env["CRM_DATABASE_URL"]
             for service in SERVICES:
                 db.drop_database(template.replace("{service}", service))
+
+    def database_url(self, service: str) -> str:
+        """Return the URL of one service's database, as the suite's processes reach it."""
+        template = self.env.get("CRM_DATABASE_URL") or f"sqlite:///{self.data_dir}/{{service}}.sqlite3"
+        return template.replace("{service}", service)
+
+    def redeliver(self, service: str, event_type: str, subject: str) -> int:
+        """Publish a service's events of this type and object again, as a relay that crashed between
+        the broker's confirm and marking them published would: the same events, the same ids.
+        Return how many."""
+        engine = sa.create_engine(self.database_url(service))
+        try:
+            with engine.begin() as connection:
+                outbox = sa.table("outbox", sa.column("routing_key"), sa.column("body"), sa.column("published_at"))
+                return connection.execute(outbox.update().where(
+                    outbox.c.routing_key == event_type, outbox.c.body.contains(f'"subject":"{subject}"'),
+                    outbox.c.published_at.is_not(None)).values(published_at=None)).rowcount
+        finally:
+            engine.dispose()
 
     def pid(self, process_name: str) -> int:
         """Return the pid of one of the suite's processes, e.g. `audit-consumer`."""

@@ -230,6 +230,11 @@ def test_a_won_deal_gets_its_process_s_post_sale_tasks_once_per_close(suite: Run
 
     admin.post(f"/deals/{deal['id']}/won").raise_for_status()
     assert titles(2) == ["Ask for a review", "Thank the customer"]
+    # the same closing event (an update of the status) delivered again: the consumer's inbox makes it a no-op
+    assert suite.redeliver("deals", "crm.deal.updated", deal["id"]) == 1
+    wait_for(lambda: suite.redeliver("deals", "crm.deal.updated", deal["id"]) == 1, timeout=30)  # published again
+    time.sleep(1)
+    assert titles(2) == ["Ask for a review", "Thank the customer"]
     first = admin.get("/tasks", params={"link_type": "deal", "link_id": deal["id"]}).json()["items"]
     assert {task["created_by"] for task in first} == {"system"}
     assert {task["responsible_id"] for task in first} == {deal["owner_id"]}
