@@ -26,7 +26,8 @@ def serve(settings: Settings, app_factory: str) -> None:
         "--bind", f"{host}:{settings.port}",
         "--workers", workers,
         "--threads", threads,
-        "--worker-class", "gthread" if int(threads) > 1 else "sync",
+        # gunicorn's own workers, answering the requests gunicorn refuses as problem+json
+        "--worker-class", "crm_shared.gunicorn_workers." + ("ProblemThreadWorker" if int(threads) > 1 else "ProblemSyncWorker"),
         "--graceful-timeout", "5",
         "--timeout", "120",
         "--keep-alive", "30",
