@@ -55,9 +55,10 @@ class ContactCopies:
         if not supersedes(copy, current):
             return False
         values = {key: getattr(copy, key) for key in FIELDS if key != "id"}
-        # once anonymized, always anonymized: a late, older event does not bring the name back
+        # once anonymized, always anonymized; a state naming no owner (a bare deletion) keeps the known one
         values.update(pending=False, valid=True, updated_at=now,
-                      anonymized=copy.anonymized or bool(current and current.anonymized))
+                      anonymized=copy.anonymized or bool(current and current.anonymized),
+                      owner_id=copy.owner_id or (current.owner_id if current else None))
         self.connection.execute(contacts.update().where(contacts.c.id == copy.id).values(**values))
         self.connection.execute(contact_groups.delete().where(contact_groups.c.contact_id == copy.id))
         if copy.groups and not copy.gone:
