@@ -4,16 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from crm_shared.preconditions import etag
 from crm_shared.service_app import uow
 
 from crm_interactions.api import schemas
+from crm_interactions.domain.entries import Entry as LoggedEntry
 from crm_interactions.domain.query import EntryQuery
 from crm_interactions.service_layer import cleanup, log
 
 blp = Blueprint("interactions", __name__, url_prefix="/api/v1/interactions", description="The interaction log.")
+
+
+def _present(entry: LoggedEntry, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
+    return entry.state(), status, {"ETag": etag(entry.version)}
+
+
+def _if_match() -> str | None:
+    return request.headers.get("If-Match")
 
 
 @blp.route("")
@@ -38,9 +49,9 @@ class Entries(MethodView):
 class Inbound(MethodView):
     @blp.arguments(schemas.InboundInSchema)
     @blp.response(201, schemas.EntryOutSchema)
-    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+    def post(self, data: dict[str, Any]) -> Any:
         """Record an inbound call, missed call, email, chat or payment: initiated by the contact, not processed."""
-        return log.record_inbound(uow(), data).state()
+        return _present(log.record_inbound(uow(), data), 201)
 
 
 @blp.route("/statistics")
@@ -69,35 +80,35 @@ class DeleteCanceled(MethodView):
 @blp.route("/<uuid:entry_id>")
 class Entry(MethodView):
     @blp.response(200, schemas.EntryOutSchema)
-    def get(self, entry_id: Any) -> dict[str, Any]:
-        """Read an entry about a contact the caller sees."""
-        return log.get_entry(uow(), str(entry_id)).state()
+    def get(self, entry_id: Any) -> Any:
+        """Read an entry about a contact the caller sees (with its ETag)."""
+        return _present(log.get_entry(uow(), str(entry_id)))
 
     @blp.response(204)
     def delete(self, entry_id: Any) -> None:
         """Delete a canceled entry (409 when it is not canceled)."""
-        cleanup.delete_entry(uow(), str(entry_id))
+        cleanup.delete_entry(uow(), str(entry_id), _if_match())
 
 
 @blp.route("/<uuid:entry_id>/cancel")
 class Cancel(MethodView):
     @blp.response(200, schemas.EntryOutSchema)
-    def post(self, entry_id: Any) -> dict[str, Any]:
+    def post(self, entry_id: Any) -> Any:
         """Cancel a logged entry (409 when canceled already)."""
-        return log.cancel_entry(uow(), str(entry_id)).state()
+        return _present(log.cancel_entry(uow(), str(entry_id), _if_match()))
 
 
 @blp.route("/<uuid:entry_id>/restore")
 class Restore(MethodView):
     @blp.response(200, schemas.EntryOutSchema)
-    def post(self, entry_id: Any) -> dict[str, Any]:
+    def post(self, entry_id: Any) -> Any:
         """Restore a canceled entry (409 when it is not canceled)."""
-        return log.restore_entry(uow(), str(entry_id)).state()
+        return _present(log.restore_entry(uow(), str(entry_id), _if_match()))
 
 
 @blp.route("/<uuid:entry_id>/processed")
 class Processed(MethodView):
     @blp.response(200, schemas.EntryOutSchema)
-    def post(self, entry_id: Any) -> dict[str, Any]:
+    def post(self, entry_id: Any) -> Any:
         """Mark an inbound entry processed (the counters' Incoming drops it); again changes nothing."""
-        return log.mark_processed(uow(), str(entry_id)).state()
+        return _present(log.mark_processed(uow(), str(entry_id), _if_match()))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from crm_shared.preconditions import etag
 from crm_shared.service_app import uow
 
 from crm_interactions.api import schemas
@@ -29,28 +31,32 @@ class Templates(MethodView):
 
     @templates_blp.arguments(schemas.TemplateInSchema)
     @templates_blp.response(201, schemas.TemplateOutSchema)
-    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+    def post(self, data: dict[str, Any]) -> Any:
         """Create a template; its code is unique (409 otherwise), cost and duration default to zero."""
-        return catalog.create_template(uow(), data).state()
+        template = catalog.create_template(uow(), data)
+        return template.state(), 201, {"ETag": etag(template.version), "Location": template.link}
 
 
 @templates_blp.route("/<uuid:template_id>")
 class Template(MethodView):
     @templates_blp.response(200, schemas.TemplateOutSchema)
-    def get(self, template_id: Any) -> dict[str, Any]:
-        """Read a template."""
-        return catalog.get_template(uow(), str(template_id)).state()
+    def get(self, template_id: Any) -> Any:
+        """Read a template (with its ETag)."""
+        template = catalog.get_template(uow(), str(template_id))
+        return template.state(), 200, {"ETag": etag(template.version)}
 
     @templates_blp.arguments(schemas.TemplatePatchSchema)
     @templates_blp.response(200, schemas.TemplateOutSchema)
-    def patch(self, data: dict[str, Any], template_id: Any) -> dict[str, Any]:
-        """Change a template (its creator or an admin); entries logged before keep what they copied."""
-        return catalog.update_template(uow(), str(template_id), data).state()
+    def patch(self, data: dict[str, Any], template_id: Any) -> Any:
+        """Change a template (its creator or an admin); entries logged before keep what they copied; a stale
+        If-Match is 412."""
+        template = catalog.update_template(uow(), str(template_id), data, request.headers.get("If-Match"))
+        return template.state(), 200, {"ETag": etag(template.version)}
 
     @templates_blp.response(204)
     def delete(self, template_id: Any) -> None:
         """Delete a template no rule uses (its creator or an admin)."""
-        catalog.delete_template(uow(), str(template_id))
+        catalog.delete_template(uow(), str(template_id), request.headers.get("If-Match"))
 
 
 @rules_blp.route("")

@@ -6,6 +6,7 @@ from typing import Any, Mapping
 
 from crm_shared.catalogue import read_page
 from crm_shared.errors import Conflict, Forbidden, NotFound
+from crm_shared.preconditions import require_match
 from crm_shared.types import utcnow
 
 from crm_interactions.adapters.catalog import CURSOR_TYPES, sort_key
@@ -39,10 +40,12 @@ def create_template(uow: InteractionsUnitOfWork, values: Mapping[str, Any]) -> T
     return template
 
 
-def update_template(uow: InteractionsUnitOfWork, template_id: str, patch: Mapping[str, Any]) -> Template:
+def update_template(uow: InteractionsUnitOfWork, template_id: str, patch: Mapping[str, Any],
+                    if_match: str | None = None) -> Template:
     """Change a template; entries logged from it keep the settings they copied."""
     with uow:
         template = changeable_template(uow, template_id)
+        require_match(if_match, template.version)
         _check_references(uow, patch, template.id)
         changed, changes = template.updated(patch, actor_id=uow.actor.id, now=utcnow())
         if changes:
@@ -52,10 +55,11 @@ def update_template(uow: InteractionsUnitOfWork, template_id: str, patch: Mappin
     return changed
 
 
-def delete_template(uow: InteractionsUnitOfWork, template_id: str) -> None:
+def delete_template(uow: InteractionsUnitOfWork, template_id: str, if_match: str | None = None) -> None:
     """Delete a template no rule uses (409 otherwise); its entries keep its code and settings."""
     with uow:
         template = changeable_template(uow, template_id)
+        require_match(if_match, template.version)
         if uow.rules.uses_template(template.id):
             raise Conflict("An automatic rule logs with this template; change or delete the rule first.")
         uow.templates.remove(template)

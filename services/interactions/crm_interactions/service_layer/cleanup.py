@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass, replace
 
 from crm_shared.errors import Conflict, ValidationFailed
+from crm_shared.preconditions import require_match
 
 from crm_interactions.domain.entries import CANCELED, Entry
 from crm_interactions.domain.events import DELETED, batch_deleted, entry_changed
@@ -31,10 +32,11 @@ class Deletion:
                 "ids": self.entry_ids}
 
 
-def delete_entry(uow: InteractionsUnitOfWork, entry_id: str) -> None:
+def delete_entry(uow: InteractionsUnitOfWork, entry_id: str, if_match: str | None = None) -> None:
     """Delete one canceled entry (409 when it is not canceled)."""
     with uow:
         entry = seen_entry(uow, entry_id, for_update=True)
+        require_match(if_match, entry.version)
         entry.ensure_deletable()
         _remove(uow, entry)
         uow.commit()

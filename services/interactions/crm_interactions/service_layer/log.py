@@ -8,6 +8,7 @@ from typing import Any, Mapping
 
 from crm_shared.errors import ValidationFailed
 from crm_shared.pagination import decode_cursor, page
+from crm_shared.preconditions import require_match
 from crm_shared.types import utcnow
 
 from crm_interactions.adapters.entries import CURSOR_TYPES, sort_key
@@ -68,19 +69,21 @@ def get_entry(uow: InteractionsUnitOfWork, entry_id: str) -> Entry:
         return seen_entry(uow, entry_id)
 
 
-def cancel_entry(uow: InteractionsUnitOfWork, entry_id: str) -> Entry:
+def cancel_entry(uow: InteractionsUnitOfWork, entry_id: str, if_match: str | None = None) -> Entry:
     """Cancel a logged entry (409 when canceled already)."""
-    return _change(uow, entry_id, CANCEL, lambda entry, now: entry.canceled(actor_id=uow.actor.id, now=now))
+    return _change(uow, entry_id, CANCEL, lambda entry, now: entry.canceled(actor_id=uow.actor.id, now=now), if_match)
 
 
-def restore_entry(uow: InteractionsUnitOfWork, entry_id: str) -> Entry:
+def restore_entry(uow: InteractionsUnitOfWork, entry_id: str, if_match: str | None = None) -> Entry:
     """Restore a canceled entry (409 when it is not canceled)."""
-    return _change(uow, entry_id, RESTORED, lambda entry, now: entry.restored(actor_id=uow.actor.id, now=now))
+    return _change(uow, entry_id, RESTORED, lambda entry, now: entry.restored(actor_id=uow.actor.id, now=now),
+                   if_match)
 
 
-def mark_processed(uow: InteractionsUnitOfWork, entry_id: str) -> Entry:
+def mark_processed(uow: InteractionsUnitOfWork, entry_id: str, if_match: str | None = None) -> Entry:
     """Mark an inbound entry processed; processing it again changes nothing."""
-    return _change(uow, entry_id, PROCESSED, lambda entry, now: entry.marked_processed(actor_id=uow.actor.id, now=now))
+    return _change(uow, entry_id, PROCESSED,
+                   lambda entry, now: entry.marked_processed(actor_id=uow.actor.id, now=now), if_match)
 
 
 def statistics(uow: InteractionsUnitOfWork, query: EntryQuery) -> Statistics:
@@ -89,9 +92,10 @@ def statistics(uow: InteractionsUnitOfWork, query: EntryQuery) -> Statistics:
         return statistics_of(uow.entries.statistics(replace(query, status=LOGGED), owners(uow)))
 
 
-def _change(uow: InteractionsUnitOfWork, entry_id: str, operation: str, change: Any) -> Entry:
+def _change(uow: InteractionsUnitOfWork, entry_id: str, operation: str, change: Any, if_match: str | None) -> Entry:
     with uow:
         entry = seen_entry(uow, entry_id, for_update=True)
+        require_match(if_match, entry.version)
         changed, changes = change(entry, utcnow())
         if changes:
             uow.entries.save(changed)

@@ -142,3 +142,16 @@ def test_template_codes_are_unique_and_rules_are_for_admins(api: Api) -> None:
     assert api.call("POST", "/interaction-rules", headers=AS_ADMIN, json={
         "event_type": "crm.interaction.created", "template_id": template["id"]}).status_code == 422
     assert changes_of(api.events()[0])[0] == ("code", None, "VISIT")
+
+
+def test_entries_and_templates_answer_their_etag_and_a_stale_if_match_is_412(api: Api) -> None:
+    template, person = api.template(), api.person()
+    entry = api.log(template["id"], person)["items"][0]
+    read = api.call("GET", f"/interactions/{entry['id']}")
+    assert read.headers["ETag"] == '"v1"'
+    api.ok("POST", f"/interactions/{entry['id']}/cancel", headers={**api.headers, "If-Match": '"v1"'})
+    stale = api.call("POST", f"/interactions/{entry['id']}/restore", headers={**api.headers, "If-Match": '"v1"'})
+    assert stale.status_code == 412
+    assert api.ok("GET", f"/interactions/{entry['id']}")["status"] == "canceled"
+    assert api.call("PATCH", f"/interaction-templates/{template['id']}", json={"description": "x"},
+                    headers={**api.headers, "If-Match": '"v9"'}).status_code == 412
