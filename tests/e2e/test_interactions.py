@@ -96,8 +96,16 @@ def test_rules_log_an_export_and_a_won_deal_for_each_linked_contact_once_even_wh
     admin = suite.client()
     exported = template(admin, description="Card sent")
     won = template(admin, description="Deal won")
-    for event_type, used in (("crm.person.exported", exported), ("crm.deal.won", won)):
-        created(admin, "/interaction-rules", {"event_type": event_type, "template_id": used["id"]})
+    rules = [created(admin, "/interaction-rules", {"event_type": event_type, "template_id": used["id"]})
+             for event_type, used in (("crm.person.exported", exported), ("crm.deal.won", won))]
+    try:
+        _export_and_win(suite, admin, exported, won)
+    finally:  # the suite is shared: other tests' exports and deals log nothing
+        for rule in rules:
+            admin.delete(f"/interaction-rules/{rule['id']}").raise_for_status()
+
+
+def _export_and_win(suite: RunningSuite, admin: Client, exported: dict[str, Any], won: dict[str, Any]) -> None:
     jana = person(admin, "Jana", f"Exportovaná{uuid.uuid4().hex[:4]}")
     assert admin.get(f"/persons/{jana['id']}/export.vcf").status_code == 200
     [entry] = entries(admin, 1, contact_id=jana["id"], template_id=exported["id"])

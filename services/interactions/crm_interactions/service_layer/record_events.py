@@ -24,6 +24,8 @@ GROUP = "group"
 
 def handle_events(uow: InteractionsUnitOfWork, events: Sequence[CloudEvent]) -> None:
     """Apply contact and group events and run the rules on every event; InvalidEvent for a wrong shape."""
+    # the queue hears every event of the suite: the (few) enabled rules are read once per batch
+    rules = uow.rules.enabled()
     for event in events:
         if event.type.startswith(OWN_PREFIXES):
             continue
@@ -33,7 +35,7 @@ def handle_events(uow: InteractionsUnitOfWork, events: Sequence[CloudEvent]) -> 
                 _contact(uow, event, kind, operation)
             elif kind == GROUP:
                 uow.groups.apply(group_of(event.data, event.sequence, gone=operation == "deleted"))
-            _apply_rules(uow, event)
+            _apply_rules(uow, event, rules)
             uow.commit()
 
 
@@ -80,12 +82,12 @@ def _redact(uow: InteractionsUnitOfWork, contact_id: str) -> None:
         uow.emit(entry_changed(changed, ANONYMIZED, changes))
 
 
-def _apply_rules(uow: InteractionsUnitOfWork, event: CloudEvent) -> None:
-    rules = [rule for rule in uow.rules.enabled() if rule.matches(event.type, event.data)]
-    if not rules:
+def _apply_rules(uow: InteractionsUnitOfWork, event: CloudEvent, rules: Sequence[Rule]) -> None:
+    matching = [rule for rule in rules if rule.matches(event.type, event.data)]
+    if not matching:
         return
     linked = linked_contacts(event.type, event.data)
-    for rule in rules:
+    for rule in matching:
         _log_for(uow, event, rule, linked)
 
 
