@@ -53,6 +53,8 @@ class ContactCopies:
         self.add_pending(copy.id, copy.kind, copy.name, now)
         current = self.get(copy.id, for_update=True)
         if not supersedes(copy, current):
+            if copy.anonymized:  # an anonymization counts even when its event comes late
+                self.connection.execute(contacts.update().where(contacts.c.id == copy.id).values(anonymized=True))
             return False
         values = {key: getattr(copy, key) for key in FIELDS if key != "id"}
         # once anonymized, always anonymized; a state naming no owner (a bare deletion) keeps the known one

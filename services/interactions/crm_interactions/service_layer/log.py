@@ -13,9 +13,8 @@ from crm_shared.types import utcnow
 
 from crm_interactions.adapters.entries import CURSOR_TYPES, sort_key
 from crm_interactions.domain.contacts import ContactCopy
-from crm_interactions.domain.entries import (
-    LOGGED, MANUAL, SEGMENT, Entry, Stamp, User, inbound_entry, logged_entry,
-)
+from crm_interactions.domain.entries import LOGGED, MANUAL, SEGMENT, Entry, User
+from crm_interactions.domain.new_entries import Stamp, inbound_entry, logged_entry
 from crm_interactions.domain.events import CANCELED as CANCEL, CREATED, PROCESSED, RESTORED, entry_changed
 from crm_interactions.domain.query import EntryQuery
 from crm_interactions.domain.statistics import Statistics, statistics_of

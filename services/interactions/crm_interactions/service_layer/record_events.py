@@ -14,7 +14,8 @@ from crm_shared.envelope import CloudEvent
 from crm_shared.types import utcnow
 
 from crm_interactions.domain.contacts import CONTACT_KINDS, ContactCopy, contact_of, group_of, merged_from, merged_into
-from crm_interactions.domain.entries import RULE, Stamp, User, logged_entry
+from crm_interactions.domain.entries import RULE, User
+from crm_interactions.domain.new_entries import Stamp, logged_entry
 from crm_interactions.domain.events import ANONYMIZED, CREATED, UPDATED, entry_changed
 from crm_interactions.domain.rules import OWN_PREFIXES, Rule, linked_contacts
 from crm_interactions.service_layer.unit_of_work import InteractionsUnitOfWork
@@ -43,7 +44,7 @@ def _contact(uow: InteractionsUnitOfWork, event: CloudEvent, kind: str, operatio
     now = utcnow()
     incoming = contact_of(event.data, kind, event.sequence, gone=operation == "deleted")
     before = uow.contacts.get(incoming.id)
-    fresh = uow.contacts.apply(incoming, now)
+    uow.contacts.apply(incoming, now)
     if operation == "merged":
         for source_id in merged_from(event.data):
             uow.contacts.mark_gone(source_id, kind, now)
@@ -52,8 +53,8 @@ def _contact(uow: InteractionsUnitOfWork, event: CloudEvent, kind: str, operatio
     if target_id:
         uow.contacts.add_pending(target_id, kind, None, now)
         _move(uow, incoming.id, target_id)
-    newly_anonymized = fresh and incoming.anonymized and not (before and before.anonymized)
-    if operation == "anonymized" or newly_anonymized:
+    # the first event saying so (an `anonymized`, or a later state arriving first) redacts, once
+    if incoming.anonymized and not (before and before.anonymized):
         _redact(uow, incoming.id)
 
 

@@ -40,6 +40,8 @@ class InMemoryContacts:
     def apply(self, copy: ContactCopy, now: datetime) -> bool:
         current = self.items.get(copy.id)
         if not supersedes(copy, current):
+            if copy.anonymized and current is not None:
+                self.items[copy.id] = replace(current, anonymized=True)
             return False
         self.items[copy.id] = replace(copy, anonymized=copy.anonymized or bool(current and current.anonymized),
                                       owner_id=copy.owner_id or (current.owner_id if current else None))
