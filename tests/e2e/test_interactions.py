@@ -79,7 +79,8 @@ def test_a_template_is_copied_onto_an_entry_and_overridden_and_a_group_of_three_
     [overridden] = log(admin, {"template_id": call["id"], "contact": {"type": "person", "id": jana["id"]},
                                "method": "meeting", "cost": "3.75", "duration_minutes": 45})
     assert (overridden["method"], overridden["cost"], overridden["duration_minutes"]) == ("meeting", "3.75", 45)
-    admin.patch(f"/interaction-templates/{call['id']}", json={"unit_cost": "99.00"}).raise_for_status()
+    changed = admin.patch(f"/interaction-templates/{call['id']}", json={"unit_cost": "99.00"})
+    assert changed.status_code == 200, changed.text
     assert admin.get(f"/interactions/{copied['id']}").json()["cost"] == "12.50"
 
     group = created(admin, "/groups", {"name": f"Newsletter {uuid.uuid4().hex[:6]}"})
@@ -102,7 +103,7 @@ def test_rules_log_an_export_and_a_won_deal_for_each_linked_contact_once_even_wh
         _export_and_win(suite, admin, exported, won)
     finally:  # the suite is shared: other tests' exports and deals log nothing
         for rule in rules:
-            admin.delete(f"/interaction-rules/{rule['id']}").raise_for_status()
+            assert admin.delete(f"/interaction-rules/{rule['id']}").status_code == 204
 
 
 def _export_and_win(suite: RunningSuite, admin: Client, exported: dict[str, Any], won: dict[str, Any]) -> None:
@@ -122,7 +123,8 @@ def _export_and_win(suite: RunningSuite, admin: Client, exported: dict[str, Any]
     deal = created(admin, "/deals", {"name": "Fleet", "value": "10.00", "currency": "CZK",
                                      "links": [{"type": "person", "id": jana["id"]},
                                                {"type": "company", "id": acme["id"]}]})
-    admin.post(f"/deals/{deal['id']}/won").raise_for_status()
+    closed = admin.post(f"/deals/{deal['id']}/won")
+    assert closed.status_code == 200, closed.text
     wins = entries(admin, 2, template_id=won["id"])
     assert sorted((e["contact"]["type"], e["contact"]["id"]) for e in wins) == sorted(
         [("person", jana["id"]), ("company", acme["id"])])
@@ -218,6 +220,23 @@ def test_merged_persons_entries_list_under_the_survivor_and_an_anonymized_person
     assert late["description"] is None
     listed = admin.get("/interactions", params={"contact_id": gone["id"]}).json()["items"]
     assert len(listed) == 2 and secret not in str(listed) and email not in str(listed)
+
+
+def test_a_contact_s_links_list_its_entries_and_once_deleted_the_entries_stay_showing_it_deleted(
+        suite: RunningSuite) -> None:
+    admin = suite.client()
+    call = template(admin)
+    jana = person(admin, "Jana", "Smazaná")
+    [entry] = log(admin, {"template_id": call["id"], "contact": {"type": "person", "id": jana["id"]}})
+    wait_for(lambda: entry["id"] in [link["id"] for link in admin.get(f"/persons/{jana['id']}/links").json()["items"]],
+             timeout=TIMEOUT)
+    blocked = admin.delete(f"/persons/{jana['id']}")
+    assert blocked.status_code == 409, blocked.text
+    assert entry["id"] in [link["id"] for link in blocked.json()["links"]]
+    assert admin.delete(f"/persons/{jana['id']}", params={"cascade": "true"}).status_code == 204
+    kept = wait_for(lambda: (e := admin.get(f"/interactions/{entry['id']}").json())["contact"]["deleted"] and e,
+                    timeout=TIMEOUT)
+    assert kept["contact"] == {"type": "person", "id": jana["id"], "name": "Jana Smazaná", "deleted": True}  # type: ignore[index]
 
 
 def test_bad_input_is_a_clear_4xx_and_nothing_is_written(suite: RunningSuite) -> None:
