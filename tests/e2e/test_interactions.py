@@ -265,6 +265,8 @@ def test_bad_input_is_a_clear_4xx_and_nothing_is_written(suite: RunningSuite) ->
     too_large = cid.post("/attachments", files={"file": ("big.bin", b"x" * (10 * 1024 * 1024 + 1), "text/plain")})
     assert too_large.status_code == 413, too_large.text
     assert too_large.headers["Content-Type"].startswith("application/problem+json")
+    hostile = cid.post("/attachments", files={"file": ("evil\x00.pdf", b"%PDF", "application/pdf")})
+    assert hostile.status_code == 422, hostile.text
     assert cid.post("/interactions/delete-canceled", json={"ids": [entry["id"]]}).status_code == 409
     assert cid.delete(f"/interactions/{entry['id']}").status_code == 409
     assert cid.post("/interactions/delete-canceled", json={"status": "logged"}).status_code == 422

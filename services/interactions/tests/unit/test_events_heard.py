@@ -115,3 +115,14 @@ def test_a_deleted_contact_s_entries_stay_showing_it_deleted(uow: FakeUnitOfWork
 def test_an_event_naming_no_contact_id_is_invalid(uow: FakeUnitOfWork) -> None:
     with pytest.raises(InvalidEvent):
         handle_events(uow, [event("crm.person.updated", "", 1, {})])
+
+
+def test_an_anonymization_arriving_after_a_newer_event_still_redacts_and_marks_the_copy(uow: FakeUnitOfWork) -> None:
+    known(uow, "p1", name="Jana Nováková")
+    entry = log.log_interactions(uow, {"template_id": "t1", "contact": {"type": "person", "id": "p1"},
+                                       "description": "Jana called"})[0]
+    handle_events(uow, [event("crm.person.updated", "p1", 3, {"name": "Anonymized person", "owner_id": "ann"})])
+    handle_events(uow, [event("crm.person.anonymized", "p1", 2, {"name": "Anonymized person", "owner_id": "ann",
+                                                                  "anonymized_at": "2026-12-01T10:00:00+00:00"})])
+    assert uow.contacts.get("p1").anonymized
+    assert uow.entries.get(entry.id).description is None

@@ -110,6 +110,9 @@ def test_only_canceled_entries_are_ever_deleted(uow: FakeUnitOfWork) -> None:
         cleanup.delete_canceled(uow, EntryQuery(ids=(kept, dropped)))
     with pytest.raises(ValidationFailed):
         cleanup.delete_canceled(uow, EntryQuery(status="logged"))
+    with pytest.raises(ValidationFailed) as unknown:
+        cleanup.delete_canceled(uow, EntryQuery(ids=(dropped, "nope")))
+    assert unknown.value.extra["errors"] == {"ids": ["No interaction with id nope."]}
     with pytest.raises(StateConflict):
         cleanup.delete_entry(uow, kept)
     done = cleanup.delete_canceled(uow, EntryQuery(contact_id="p1"))
