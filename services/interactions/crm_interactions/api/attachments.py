@@ -7,6 +7,7 @@ from flask import Response, request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from crm_shared.errors import PayloadTooLarge
 from crm_shared.service_app import service_context, uow
 
 from crm_interactions.api import schemas
@@ -38,7 +39,7 @@ def _refuse_oversized() -> None:
     store = service_context(InteractionsContext).files
     if (request.content_length or 0) > store.max_bytes + MULTIPART_OVERHEAD:
         _drain()
-        raise use_cases.PayloadTooLarge(f"The file is larger than {store.max_bytes} bytes.")
+        raise PayloadTooLarge(f"The file is larger than {store.max_bytes} bytes.")
 
 
 def _drain() -> None:

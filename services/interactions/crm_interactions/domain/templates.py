@@ -12,6 +12,7 @@ from crm_shared.rules import broken
 
 METHODS = ("phone", "email", "meeting", "letter", "chat", "other")
 INITIATORS = ("us", "them")
+MAX_CODE = 20
 EDITABLE = ("code", "description", "method", "initiated_by", "unit_cost", "unit_duration_minutes", "attachment_id")
 
 
@@ -92,6 +93,8 @@ def _checked(values: Mapping[str, Any]) -> dict[str, Any]:
         data["code"] = str(data["code"]).strip().upper()
         if not data["code"]:
             raise broken("code", "A template needs a code.")
+        if len(data["code"]) > MAX_CODE:  # upper case may be longer than the text given ("ß" → "SS")
+            raise broken("code", f"At most {MAX_CODE} characters in upper case.")
     if "method" in data and data["method"] not in METHODS:
         raise broken("method", f"Must be one of: {', '.join(METHODS)}.")
     if "initiated_by" in data and data["initiated_by"] not in INITIATORS:

@@ -5,7 +5,7 @@ import uuid
 from pathlib import Path
 from typing import BinaryIO
 
-from crm_shared.errors import NotFound, Problem
+from crm_shared.errors import NotFound, PayloadTooLarge
 from crm_shared.types import utcnow
 
 from crm_interactions.adapters.file_store import FileStore, TooLarge
@@ -13,10 +13,6 @@ from crm_interactions.domain.attachments import Attachment, safe_content_type, s
 from crm_interactions.domain.events import attachment_added
 from crm_interactions.service_layer.access import can_read_attachment
 from crm_interactions.service_layer.unit_of_work import InteractionsUnitOfWork
-
-
-class PayloadTooLarge(Problem):
-    status, title = 413, "Content Too Large"
 
 
 def upload(uow: InteractionsUnitOfWork, store: FileStore, stream: BinaryIO, filename: str | None,

@@ -111,3 +111,12 @@ def test_statistics_per_template_and_contact_count_logged_entries_by_method_and_
                                   "phone": {"count": 2, "total_cost": "11.35", "total_duration_minutes": 7}}
     assert stats["by_initiator"]["them"] == {"count": 1, "total_cost": "1.10", "total_duration_minutes": 2}
     assert api.ok("GET", "/interactions/statistics", query_string={"contact_id": person})["count"] == 3
+
+
+def test_statistics_stay_exact_for_the_largest_costs(api: Api) -> None:
+    costly = api.template(unit_cost="99999999999999.9999")
+    person = api.person()
+    for _ in range(12):
+        api.log(costly["id"], person)
+    stats = api.ok("GET", "/interactions/statistics", query_string={"template_id": costly["id"]})
+    assert (stats["count"], stats["total_cost"]) == (12, "1199999999999999.9988")

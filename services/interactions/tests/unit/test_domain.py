@@ -20,7 +20,7 @@ def test_a_template_needs_a_code_a_known_method_and_initiator_and_no_negative_co
     template = new_template(base, id="t", actor_id="a", now=NOW)
     assert (template.code, template.unit_cost, template.unit_duration_minutes) == ("CALL", Decimal("0"), 0)
     for field, value in (("method", "pigeon"), ("initiated_by", "nobody"), ("unit_cost", Decimal("-1")),
-                         ("code", "  ")):
+                         ("code", "  "), ("code", "ß" * 11)):
         with pytest.raises(RuleBroken) as refused:
             new_template({**base, field: value}, id="t", actor_id="a", now=NOW)
         assert field in refused.value.errors
