@@ -1,6 +1,7 @@
 """The whole suite started as separate processes for end-to-end tests, and a client for it."""
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import socket
@@ -20,6 +21,9 @@ from crm_shared.testing import servers
 from crm_shared.testing.fixtures import wait_until as wait_for  # noqa: F401  (re-exported for the suite tests)
 
 ADMIN_PASSWORD = "admin-secret-password"
+#: the password of the users tests create (`RunningSuite.new_user`)
+USER_PASSWORD = "a-long-enough-password"
+_numbers = itertools.count()
 
 
 def free_port() -> int:
@@ -124,6 +128,14 @@ class RunningSuite:
         client.login(username, password)
         return client
 
+    def new_user(self, role: str = "user", prefix: str = "user") -> tuple["Client", dict[str, Any]]:
+        """Create a user through the admin; return them logged in, and the user as the gateway answered."""
+        username = f"{prefix}{time.monotonic_ns()}{next(_numbers)}"
+        body = self.client().created("/users", {"username": username, "password": USER_PASSWORD,
+                                                "name": f"User {username}", "email": f"{username}@example.cz",
+                                                "role": role})
+        return self.client(username, USER_PASSWORD), body
+
 
 class Client:
     """An HTTP client of the gateway's /api/v1 with a bearer token."""
@@ -142,6 +154,12 @@ class Client:
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", 30)
         return self.session.request(method, f"{self.base_url}/api/v1{path}", **kwargs)
+
+    def created(self, path: str, body: dict[str, Any]) -> Any:
+        """POST a body and return the JSON answer, failing with the answer unless it is a 200 or 201."""
+        response = self.post(path, json=body)
+        assert response.status_code in (200, 201), (path, response.text)
+        return response.json()
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", path, **kwargs)

@@ -4,7 +4,6 @@ an attachment byte for byte; merges and anonymization followed; bad input refuse
 from __future__ import annotations
 
 import hashlib
-import itertools
 import time
 import uuid
 from dataclasses import replace
@@ -21,27 +20,11 @@ from crm_shared.publisher import ConfirmingPublisher, OutgoingMessage
 from crm_suite.testing import Client, RunningSuite, wait_for
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "a-long-enough-password"
 TIMEOUT = 60
-_numbers = itertools.count()
-
-
-def created(client: Client, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.post(path, json=body)
-    assert response.status_code in (200, 201), (path, response.text)
-    return response.json()
-
-
-def user(suite: RunningSuite, role: str = "user") -> tuple[Client, dict[str, Any]]:
-    """Create a user through the admin and return them logged in."""
-    username = f"inter{time.monotonic_ns()}{next(_numbers)}"
-    body = created(suite.client(), "/users", {"username": username, "password": PASSWORD, "name": f"User {username}",
-                                              "email": f"{username}@example.cz", "role": role})
-    return suite.client(username, PASSWORD), body
 
 
 def template(client: Client, **values: Any) -> dict[str, Any]:
-    return created(client, "/interaction-templates", {
+    return client.created("/interaction-templates", {
         "code": f"T{uuid.uuid4().hex[:8]}", "description": "Phone call", "method": "phone", "initiated_by": "us",
         "unit_cost": "12.50", "unit_duration_minutes": 15, **values})
 
@@ -58,7 +41,7 @@ def log(client: Client, body: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def person(client: Client, first: str = "Jana", last: str = "Nováková", **values: Any) -> dict[str, Any]:
-    return created(client, "/persons", {"first_name": first, "last_name": f"{last}", **values})
+    return client.created("/persons", {"first_name": first, "last_name": f"{last}", **values})
 
 
 def entries(client: Client, count: int, **params: Any) -> list[dict[str, Any]]:
@@ -83,7 +66,7 @@ def test_a_template_is_copied_onto_an_entry_and_overridden_and_a_group_of_three_
     assert changed.status_code == 200, changed.text
     assert admin.get(f"/interactions/{copied['id']}").json()["cost"] == "12.50"
 
-    group = created(admin, "/groups", {"name": f"Newsletter {uuid.uuid4().hex[:6]}"})
+    group = admin.created("/groups", {"name": f"Newsletter {uuid.uuid4().hex[:6]}"})
     members = [person(admin, f"Member{n}", "Skupinová", groups=[group["id"]])["id"] for n in range(3)]
     # the contacts' events arrive in order: once the last member is known, so are the others
     log(admin, {"template_id": call["id"], "contact": {"type": "person", "id": members[-1]}})
@@ -97,7 +80,7 @@ def test_rules_log_an_export_and_a_won_deal_for_each_linked_contact_once_even_wh
     admin = suite.client()
     exported = template(admin, description="Card sent")
     won = template(admin, description="Deal won")
-    rules = [created(admin, "/interaction-rules", {"event_type": event_type, "template_id": used["id"]})
+    rules = [admin.created("/interaction-rules", {"event_type": event_type, "template_id": used["id"]})
              for event_type, used in (("crm.person.exported", exported), ("crm.deal.won", won))]
     try:
         _export_and_win(suite, admin, exported, won)
@@ -119,8 +102,8 @@ def _export_and_win(suite: RunningSuite, admin: Client, exported: dict[str, Any]
     time.sleep(1)  # a late duplicate would show up here
     assert len(admin.get("/interactions", params={"contact_id": jana["id"]}).json()["items"]) == len(second) == 2
 
-    acme = created(admin, "/companies", {"name": f"Acme {uuid.uuid4().hex[:4]}"})
-    deal = created(admin, "/deals", {"name": "Fleet", "value": "10.00", "currency": "CZK",
+    acme = admin.created("/companies", {"name": f"Acme {uuid.uuid4().hex[:4]}"})
+    deal = admin.created("/deals", {"name": "Fleet", "value": "10.00", "currency": "CZK",
                                      "links": [{"type": "person", "id": jana["id"]},
                                                {"type": "company", "id": acme["id"]}]})
     closed = admin.post(f"/deals/{deal['id']}/won")
@@ -164,7 +147,7 @@ def test_cancel_restore_and_delete_canceled_leave_every_other_entry_and_a_missed
     operation = wait_for(lambda: admin.audit_entries(object_id=done["operation_id"]), timeout=TIMEOUT)
     assert sorted(operation[0]["changes"][0]["before"]) == sorted([ids[0], ids[2]])  # type: ignore[index]
 
-    missed = created(admin, "/interactions/inbound", {"kind": "missed_call",
+    missed = admin.created("/interactions/inbound", {"kind": "missed_call",
                                                       "contact": {"type": "person", "id": jana["id"]}})
     assert (missed["initiated_by"], missed["processed"]) == ("them", False)
     processed = admin.post(f"/interactions/{missed['id']}/processed", json={})
@@ -215,7 +198,7 @@ def test_merged_persons_entries_list_under_the_survivor_and_an_anonymized_person
     history = wait_for(lambda: len(found := admin.audit_entries(object_id=entry["id"])) >= 2 and found
                        and found[0]["operation"] == "anonymized" and found, timeout=TIMEOUT)
     assert secret not in str(history) and email not in str(history)
-    late = created(admin, "/interactions/inbound", {"kind": "email", "contact": {"type": "person", "id": gone["id"]},
+    late = admin.created("/interactions/inbound", {"kind": "email", "contact": {"type": "person", "id": gone["id"]},
                                                     "subject": f"From {email}"})
     assert late["description"] is None
     listed = admin.get("/interactions", params={"contact_id": gone["id"]}).json()["items"]
@@ -241,7 +224,7 @@ def test_a_contact_s_links_list_its_entries_and_once_deleted_the_entries_stay_sh
 
 def test_bad_input_is_a_clear_4xx_and_nothing_is_written(suite: RunningSuite) -> None:
     admin = suite.client()
-    cid, cid_user = user(suite)
+    cid, cid_user = suite.new_user(prefix="inter")
     call = template(admin)
     hidden = person(admin, "Skrytá", "Osoba")
     mine = person(cid, "Moje", "Osoba")

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from crm_shared.envelope import Actor, CloudEvent
 from crm_shared.inbox import claim
 from crm_shared.testing.apps import ApiClient, migrated_app
-from crm_shared.testing.tokens import TokenIssuer
+from crm_shared.testing.callers import AS_ADMIN, AS_ANN, AS_BOB, AS_CID, ANN, BOB, CID, issuer  # noqa: F401
 
 from crm_interactions.adapters import tables
 from crm_interactions.app import create_app
@@ -21,24 +21,9 @@ from crm_interactions.declaration import SERVICE
 from crm_interactions.service_layer.record_events import handle_events
 from crm_interactions.service_layer.unit_of_work import InteractionsUnitOfWork
 
-issuer = TokenIssuer()
-ANN = "11111111-1111-1111-1111-111111111111"
-BOB = "22222222-2222-2222-2222-222222222222"
-CID = "33333333-3333-3333-3333-333333333333"
-AS_ANN = issuer.headers("user", user_id=ANN, name="Ann Author", manager_id=BOB)
-AS_BOB = issuer.headers("manager", user_id=BOB, name="Bob Boss", team=[ANN])
-AS_CID = issuer.headers("user", user_id=CID, name="Cid Colleague")
-AS_ADMIN = issuer.headers("admin", name="Ada Admin")
-
 
 class Api(ApiClient):
     """The interactions API as a test drives it, and the events the service hears."""
-
-    def ok(self, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
-        """Call and return the JSON answer, failing with it unless the status is `status`."""
-        response = self.call(method, path, **kwargs)
-        assert response.status_code == status, (response.status_code, response.get_json())
-        return response.get_json()
 
     def hear(self, event_type: str, object_id: str, sequence: int, state: dict[str, Any] | None = None,
              *, event_id: str | None = None, actor: Actor = Actor(ANN, "Ann Author"), **data: Any) -> str:
