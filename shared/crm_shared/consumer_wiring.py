@@ -6,7 +6,7 @@ from typing import Callable, Protocol
 
 import sqlalchemy as sa
 
-from crm_shared import bus, db, probes, tracing
+from crm_shared import bus, db, metrics, probes, tracing
 from crm_shared.config import Settings
 from crm_shared.consumer import ConsumerSettings, EventConsumer, EventHandler
 from crm_shared.process import stop_on_signals
@@ -48,6 +48,7 @@ def consume_until_stopped(build: ConsumerFactory, settings: Settings, stop: thre
     """Run a consumer until SIGTERM / SIGINT (or `stop`); it finishes its batch, then exits."""
     stop = stop or stop_on_signals()
     tracing.configure(f"{settings.service}-consumer")
+    metrics.forget_dead_processes()
     engine = db.create_engine(settings.database_url)
     consumer = build(settings, engine)
 

@@ -97,6 +97,28 @@ def worker_exited(pid: int) -> None:
         multiprocess.mark_process_dead(pid)
 
 
+def forget_dead_processes() -> None:
+    """Drop the live gauges of processes that are gone from a shared multiprocess folder (a relay or
+    consumer restarted in its container calls it at start; their counters stay, being totals)."""
+    folder = os.environ.get(MULTIPROC_ENV)
+    if not folder or not Path(folder).is_dir():
+        return
+    for file in Path(folder).glob("gauge_live*_*.db"):
+        pid = file.stem.rsplit("_", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            worker_exited(int(pid))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def remove_owned_dir() -> None:
     """Remove the multiprocess folder if this process tree made it."""
     folder = os.environ.get(OWNED_ENV)

@@ -39,16 +39,10 @@ def main(argv: list[str] | None = None) -> None:
         else PollingWakeup(settings.broker_polling_interval)
     )
     tracing.configure(f"{args.service}-relay")
+    metrics.forget_dead_processes()
     metrics.register_collector(metrics.ScrapeTimeGauges(lambda: backlog_gauges(relay)))
 
-    def ready() -> None:
-        """Ready when the database answers and the broker connection is held."""
-        with engine.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
-        if not publisher.connected:
-            raise RuntimeError("no connection to the broker")
-
-    probe_server = probes.start_from_env(ready)
+    probe_server = probes.start_from_env(readiness(engine, publisher))
     log.info("relay started")
     try:
         relay.run(wakeup, stop)
@@ -60,6 +54,18 @@ def main(argv: list[str] | None = None) -> None:
         engine.dispose()
         tracing.shutdown()
         log.info("relay stopped")
+
+
+def readiness(engine: sa.Engine, publisher: ConfirmingPublisher) -> probes.Readiness:
+    """A relay is ready when its database answers and it holds its broker connection."""
+
+    def ready() -> None:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+        if not publisher.connected:
+            raise RuntimeError("no connection to the broker")
+
+    return ready
 
 
 def backlog_gauges(relay: OutboxRelay) -> list[GaugeMetricFamily]:

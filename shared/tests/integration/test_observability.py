@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import threading
+import time
 from datetime import datetime, timezone
 from typing import Iterator, Sequence
 
@@ -165,3 +166,39 @@ def test_the_consumer_counts_processed_retried_and_dead_lettered_and_logs_with_t
         event_id, correlation_id = by_subject[line["message"]]
         assert event_id in line.get("event_ids", [line.get("event_id")])
         assert correlation_id in line.get("correlation_ids", [line.get("correlation_id")])
+
+
+def test_a_relay_is_ready_while_it_reaches_the_database_and_holds_the_broker_connection(
+    amqp_url: str, sqlite_url: str
+) -> None:
+    from crm_shared.relay_main import backlog_gauges, readiness
+    from crm_shared.wakeup import PollingWakeup
+
+    engine = db.create_engine(sqlite_url)
+    metadata.create_all(engine)
+    for url, reachable in ((amqp_url, True), ("amqp://guest:guest@127.0.0.1:9//", False)):
+        publisher = ConfirmingPublisher(lambda url=url: Connection(url, connect_timeout=1))
+        relay = OutboxRelay(engine, outbox, publisher, service="test")
+        ready = readiness(engine, publisher)
+        stop = threading.Event()
+        thread = threading.Thread(target=relay.run, args=(PollingWakeup(0.05), stop), daemon=True)
+        thread.start()
+        try:
+            if reachable:
+                wait_until(lambda: publisher.connected, timeout=10)
+                ready()
+            else:
+                time.sleep(1.5)
+                with pytest.raises(RuntimeError, match="no connection to the broker"):
+                    ready()
+        finally:
+            stop.set()
+            thread.join(10)
+            publisher.close()
+    write(engine)  # waits: the backlog shows it, with its age
+    backlog, oldest = backlog_gauges(OutboxRelay(engine, outbox, ConfirmingPublisher(lambda: Connection(amqp_url)),
+                                                 service="test"))
+    assert backlog.samples[0].value == 1 and 0 <= oldest.samples[0].value < 60
+    engine.dispose()
+    with pytest.raises(Exception):
+        readiness(sa.create_engine("postgresql+psycopg://nobody@127.0.0.1:9/none"), publisher)()

@@ -205,3 +205,20 @@ def test_the_dashboard_charts_every_family_and_only_metrics_the_suite_exports() 
             "crm_consumer_handling_seconds", "crm_consumer_lag_seconds", "crm_dead_letter_queue_depth",
             "crm_open_streams"} <= families
     assert len({panel["id"] for panel in dashboard["panels"]}) == len(dashboard["panels"])
+
+
+def test_a_dead_process_s_live_gauges_leave_a_shared_multiprocess_folder(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import subprocess
+    import sys
+
+    monkeypatch.setenv(metrics.MULTIPROC_ENV, str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(gone.stdout)
+    for pid in (dead, os.getpid()):
+        (tmp_path / f"gauge_livemax_{pid}.db").write_bytes(b"")
+        (tmp_path / f"counter_{pid}.db").write_bytes(b"")
+    metrics.forget_dead_processes()
+    assert sorted(file.name for file in tmp_path.iterdir()) == sorted(
+        [f"counter_{dead}.db", f"counter_{os.getpid()}.db", f"gauge_livemax_{os.getpid()}.db"])
