@@ -41,7 +41,7 @@ class RunningSuite:
         self.distributed = distributed
         self.ports = {service: free_port() for service in SERVICES}
         self.env = {**os.environ, "CRM_DATA_DIR": str(data_dir), "CRM_ADMIN_PASSWORD": ADMIN_PASSWORD,
-                    **(extra_env or {})}
+                    "CRM_PROBE_PORTS": "auto", **(extra_env or {})}
         self.env.update({f"CRM_{s.upper()}_PORT": str(p) for s, p in self.ports.items()})
         self.env.pop("CRM_DATABASE_URL", None)
         self.env.pop("CRM_BROKER_URL", None)
@@ -118,6 +118,13 @@ class RunningSuite:
     def pid(self, process_name: str) -> int:
         """Return the pid of one of the suite's processes, e.g. `audit-consumer`."""
         return int((self.data_dir / "run" / f"{process_name}.pid").read_text())
+
+    def probe_url(self, process_name: str, timeout: float = 30.0) -> str:
+        """Return the base URL of a relay's or consumer's probe port (/livez, /readyz, /metrics),
+        e.g. `contacts-relay`; it is known once the process has started."""
+        port_file = self.data_dir / "run" / f"{process_name}.port"
+        port = wait_for(lambda: port_file.exists() and port_file.read_text().strip(), timeout=timeout)
+        return f"http://127.0.0.1:{port}"
 
     def log_tail(self, lines: int = 60) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
