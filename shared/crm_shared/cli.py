@@ -15,19 +15,22 @@ if TYPE_CHECKING:
     from crm_shared.declaration import ServiceDeclaration
 
 
-def serve(settings: Settings, app_factory: str) -> None:
-    """Replace this process with gunicorn serving the app factory (workers made after fork)."""
+def serve(settings: Settings, app_factory: str, *, threads: int = 4) -> None:
+    """Replace this process with gunicorn serving the app factory (workers made after fork);
+    CRM_WEB_THREADS overrides the service's declared thread count."""
     embedded = settings.database_url.startswith("sqlite")
     workers = os.environ.get("CRM_WEB_WORKERS") or str(1 if embedded else os.cpu_count() or 2)
-    threads = os.environ.get("CRM_WEB_THREADS") or "4"
+    threads_text = os.environ.get("CRM_WEB_THREADS") or str(threads)
+    # the app sizes its pools by the thread count it runs with
+    os.environ["CRM_WEB_THREADS"] = threads_text
     host = os.environ.get("CRM_BIND_HOST", "127.0.0.1")
     argv = [
         sys.executable, "-m", "gunicorn",
         "--bind", f"{host}:{settings.port}",
         "--workers", workers,
-        "--threads", threads,
+        "--threads", threads_text,
         # gunicorn's own workers, answering the requests gunicorn refuses as problem+json
-        "--worker-class", "crm_shared.gunicorn_workers." + ("ProblemThreadWorker" if int(threads) > 1 else "ProblemSyncWorker"),
+        "--worker-class", "crm_shared.gunicorn_workers." + ("ProblemThreadWorker" if int(threads_text) > 1 else "ProblemSyncWorker"),
         "--graceful-timeout", "5",
         "--timeout", "120",
         "--keep-alive", "30",
@@ -67,6 +70,7 @@ def run_service(
         migrations_location=migrations_location(declaration),
         commands=commands,
         argv=argv,
+        threads=declaration.threads,
     )
 
 
@@ -77,8 +81,9 @@ def service_main(
     migrations_location: str,
     commands: Mapping[str, Callable[[Settings], None]] | None = None,
     argv: list[str] | None = None,
+    threads: int = 4,
 ) -> None:
-    """Run one of a service's commands: migrate, serve, or a service-specific one."""
+    """Run one of a service's commands: migrate, serve (with `threads` per worker), or a service-specific one."""
     extra = dict(commands or {})
     parser = argparse.ArgumentParser(prog=f"crm-{service}")
     parser.add_argument("command", choices=["migrate", "serve", *extra])
@@ -88,6 +93,6 @@ def service_main(
     if args.command == "migrate":
         migrations.upgrade(settings.database_url, migrations_location, service)
     elif args.command == "serve":
-        serve(settings, app_factory)
+        serve(settings, app_factory, threads=threads)
     else:
         extra[args.command](settings)

@@ -67,6 +67,7 @@ class ServiceDeclaration:
     - `relay`: an outbox relay, `python -m crm_shared.relay_main <name>`
     - `queue`: a consumer of this queue and bindings, `python -m <module> consume`
     - `routes`: the first path segments after `/api/v1/` the gateway sends to this service
+    - `threads`: the HTTP server's threads per worker (CRM_WEB_THREADS overrides)
     - `public_routes`: those of `routes` the gateway passes on without a token (the service
       itself decides who may read them, e.g. a secret URL)
     """
@@ -80,6 +81,7 @@ class ServiceDeclaration:
     routes: tuple[str, ...] = ()
     public_routes: tuple[str, ...] = ()
     module: str = ""
+    threads: int = 4
 
     @property
     def package(self) -> str:

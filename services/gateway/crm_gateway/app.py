@@ -26,12 +26,17 @@ SERVICE = "gateway"
 PUBLIC_PATHS = ("/api/v1/auth/token", SESSION_PATH, JWKS_PATH)
 
 
+#: connections kept for the gateway's own queries (the pool may open 10 more at a peak)
+DB_POOL_SIZE = 4
+
+
 def create_app(settings: Settings | None = None, *, passwords: Passwords | None = None) -> Flask:
     """Build the gateway: identity store, signing key, token verifier, own API and proxy."""
     settings = settings or Settings.from_env(SERVICE)
     config = GatewayConfig.from_settings(settings)
     key = load_signing_key(config.key_path)
-    engine = db.create_engine(settings.database_url, pool_size=config.threads)
+    # the gateway's own queries (logins, sessions, users) are short: a few connections serve its threads
+    engine = db.create_engine(settings.database_url, pool_size=min(config.threads, DB_POOL_SIZE))
     issuer = TokenIssuer(key, issuer=settings.token_issuer, audience=settings.token_audience,
                          ttl_seconds=config.token_ttl_seconds)
     uow = unit_of_work_factory(engine)

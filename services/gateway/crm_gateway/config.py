@@ -20,7 +20,7 @@ class GatewayConfig:
     token_ttl_seconds: int = DEFAULT_TTL_SECONDS
     connect_timeout: float = CONNECT_TIMEOUT_SECONDS
     read_timeout: float = 30.0
-    threads: int = 4
+    threads: int = 16
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "GatewayConfig":
@@ -30,5 +30,5 @@ class GatewayConfig:
             key_path=key_path(settings),
             token_ttl_seconds=int(env.get("CRM_TOKEN_TTL_SECONDS") or DEFAULT_TTL_SECONDS),
             read_timeout=float(env.get("CRM_UPSTREAM_TIMEOUT") or 30.0),
-            threads=int(env.get("CRM_WEB_THREADS") or 4),
+            threads=int(env.get("CRM_WEB_THREADS") or 16),
         )
