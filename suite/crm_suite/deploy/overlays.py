@@ -30,7 +30,6 @@ def dev(services: list[ServiceDeclaration]) -> dict[str, Any]:
             "CRM_DATABASE_URL=postgresql+psycopg://crm:crm@postgres:5432/crm_{service}",
             "CRM_BROKER_URL=amqp://crm:crm@rabbitmq:5672//",
             "KEDA_RABBITMQ_HOST=amqp://crm:crm@rabbitmq:5672/",
-            "CRM_ADMIN_PASSWORD=admin-dev-password",
         ]}],
         # KEDA's TriggerAuthentication names the Secret as kustomize cannot rewrite it
         "generatorOptions": {"disableNameSuffixHash": True},
