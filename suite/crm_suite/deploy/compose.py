@@ -13,7 +13,7 @@ POSTGRES_IMAGE = "postgres:16.6-bookworm"
 RABBITMQ_IMAGE = "rabbitmq:3.13.7-management"
 #: the development credentials of the Compose backends (override them in the shell for anything else)
 DATABASE_URL = "postgresql+psycopg://crm:${POSTGRES_PASSWORD:-crm}@postgres:5432/crm_{service}"
-BROKER_URL = "amqp://crm:${RABBITMQ_PASSWORD:-crm}@rabbitmq:5672//"
+BROKER_URL = "amqp://crm:crm@rabbitmq:5672//"  # the user of deploy/compose/definitions.json
 HEALTH = {"interval": "10s", "timeout": "5s", "retries": 12, "start_period": "20s"}
 
 
