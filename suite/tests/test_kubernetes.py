@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import subprocess
 from typing import Any
 
 import jsonschema
@@ -9,7 +10,7 @@ import kubernetes_validate
 import pytest
 
 from crm_shared.declaration import installed
-from crm_suite.deploy.tools import KEDA_KINDS, OVERLAYS, built, containers, keda_schema
+from crm_suite.deploy.tools import KEDA_KINDS, KUSTOMIZE, OVERLAYS, ROOT, built, containers, keda_schema, tool
 
 KUBERNETES_VERSION = "1.37.0"
 
@@ -115,3 +116,40 @@ def test_only_the_gateway_is_reachable_from_outside_and_services_only_from_the_g
         assert all(peer in allowed for peer in peers), (name, peers)
         if labels["app.kubernetes.io/component"] != "api":
             assert all(peer == prometheus for peer in peers), f"{name} takes requests"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_kustomize_build_piped_through_kubernetes_validate_strict_passes(overlay: str) -> None:
+    build = subprocess.run([str(KUSTOMIZE), "build", str(ROOT / "deploy/overlays" / overlay)],
+                           capture_output=True, text=True, timeout=120, check=True)
+
+    result = subprocess.run([tool("kubernetes-validate"), "--strict", "--quiet", "-"], input=build.stdout,
+                            capture_output=True, text=True, timeout=300)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    unknown = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    # the only objects it cannot check are KEDA's, which the test above checks against their schema
+    assert all(any(f"kind {kind} " in line for kind in KEDA_KINDS) for line in unknown), unknown
+
+
+def _allowed_ports_out(policies: dict[str, dict[str, Any]], pod_labels: dict[str, str]) -> set[int]:
+    ports: set[int] = set()
+    for policy in policies.values():
+        selector = policy["spec"]["podSelector"].get("matchLabels", {})
+        if all(pod_labels.get(key) == value for key, value in selector.items()):
+            for rule in policy["spec"].get("egress", []):
+                ports |= {port["port"] for port in rule.get("ports", [])}
+    return ports
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_relays_and_consumers_reach_only_the_broker_their_database_and_dns(overlay: str) -> None:
+    policies = _of(overlay, "NetworkPolicy")
+    traces = {4317, 4318} if overlay == "production" else set()
+    for name, deployment in _of(overlay, "Deployment").items():
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        ports = _allowed_ports_out(policies, labels)
+        if labels["app.kubernetes.io/component"] in ("relay", "consumer"):
+            assert ports == {53, 5432, 5672} | traces, name
+        else:
+            assert 5672 not in ports and 5432 in ports, name

@@ -24,7 +24,9 @@ def shared(services: list[ServiceDeclaration]) -> list[dict[str, Any]]:
         # KEDA reads the queue lengths with the broker URL of the operator's Secret (key KEDA_RABBITMQ_HOST)
         {"apiVersion": "keda.sh/v1alpha1", "kind": "TriggerAuthentication", "metadata": {"name": "crm-broker"},
          "spec": {"secretTargetRef": [{"parameter": "host", "name": SECRET, "key": "KEDA_RABBITMQ_HOST"}]}},
-        {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "crm", "labels": SUITE},
+        # the audit and counters streams are server-sent events: no buffering, long reads (ingress-nginx)
+        {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "crm", "labels": SUITE, "annotations": {
+            "nginx.ingress.kubernetes.io/proxy-buffering": "off", "nginx.ingress.kubernetes.io/proxy-read-timeout": "3600"}},
          "spec": {"rules": [{"http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {
              "service": {"name": "gateway", "port": {"name": "http"}}}}]}}]}},
         *policies(services),
@@ -37,10 +39,10 @@ def policies(services: list[ServiceDeclaration]) -> list[dict[str, Any]]:
     apis = [service for service in services if service.serve and service.name != "gateway"]
     return [
         _policy("crm-default-deny", SUITE, ingress=[], egress=[_dns()]),
-        _policy("crm-backends", SUITE, egress=[_port(POSTGRES_PORT), _port(AMQP_PORT)]),
-        _policy("crm-probes", {**SUITE, "app.kubernetes.io/component": "relay"}, ingress=[_scrape(PROBE_PORT)]),
-        _policy("crm-probes-consumer", {**SUITE, "app.kubernetes.io/component": "consumer"},
-                ingress=[_scrape(PROBE_PORT)]),
+        _policy("crm-database", SUITE, egress=[_port(POSTGRES_PORT)]),
+        # relays and consumers: the broker besides their database, and nothing comes in but scrapes
+        *[_policy(f"crm-{kind}s", {**SUITE, "app.kubernetes.io/component": kind},
+                  ingress=[_scrape(PROBE_PORT)], egress=[_port(AMQP_PORT)]) for kind in ("relay", "consumer")],
         # the way in: from anywhere (the ingress controller, other namespaces) to the gateway only
         _policy("gateway-ingress", {"app.kubernetes.io/name": gateway.name},
                 ingress=[{"ports": [{"port": gateway.port, "protocol": "TCP"}]}],
