@@ -99,10 +99,13 @@ def _pod(process: Process) -> dict[str, Any]:
 
 
 def _deployment(process: Process) -> dict[str, Any]:
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": _meta(process.name, process),
-            "spec": {"replicas": 1, "revisionHistoryLimit": 5,
-                     "selector": {"matchLabels": {"app.kubernetes.io/name": process.name}},
-                     "template": _pod(process)}}
+    spec: dict[str, Any] = {"revisionHistoryLimit": 5,
+                            "selector": {"matchLabels": {"app.kubernetes.io/name": process.name}},
+                            "template": _pod(process)}
+    if process.kind == "relay":
+        # APIs and consumers leave the count to their HPA / KEDA: an apply would reset it otherwise
+        spec = {"replicas": 1, **spec}
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": _meta(process.name, process), "spec": spec}
 
 
 def _job(process: Process) -> dict[str, Any]:
