@@ -83,9 +83,12 @@ def _pod(process: Process) -> dict[str, Any]:
                                      {"name": "metrics", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}}]
     if process.kind in ("setup", "api"):
         volumes.append({"name": "data", "persistentVolumeClaim": {"claimName": f"{process.service.name}-data"}})
+    metadata: dict[str, Any] = {"labels": labels(process)}
+    if process.kind != "setup":
+        metadata["annotations"] = {"prometheus.io/scrape": "true", "prometheus.io/port": str(port),
+                                   "prometheus.io/path": "/metrics"}
     return {
-        "metadata": {"labels": labels(process), "annotations": {
-            "prometheus.io/scrape": "true", "prometheus.io/port": str(port), "prometheus.io/path": "/metrics"}},
+        "metadata": metadata,
         "spec": {
             "automountServiceAccountToken": False,
             "securityContext": {"runAsNonRoot": True, "runAsUser": USER_ID, "runAsGroup": USER_ID, "fsGroup": USER_ID,
