@@ -17,7 +17,7 @@ from bench.workspace import Workspace
 #: the processes that carry events from the contacts, deals and tasks outboxes to their consumers (audit, and
 #: each service's copy of the others' data); held during the HTTP loads so that only the HTTP paths compete
 PIPELINE = ("contacts-relay", "deals-relay", "tasks-relay", "audit-consumer", "contacts-consumer",
-            "deals-consumer", "tasks-consumer")
+            "deals-consumer", "tasks-consumer", "interactions-consumer")
 
 
 @dataclass(frozen=True)

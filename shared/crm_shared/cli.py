@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 
-from crm_shared import hostile_input, logs, migrations
+from crm_shared import hostile_input, logs, metrics, migrations
 from crm_shared.config import Settings
 
 if TYPE_CHECKING:
@@ -32,6 +32,8 @@ def serve(settings: Settings, app_factory: str) -> None:
         "--timeout", "120",
         "--keep-alive", "30",
         "--log-level", "warning",
+        # the Prometheus multiprocess folder's upkeep (crm_shared.metrics)
+        "--config", "python:crm_shared.gunicorn_conf",
         # gunicorn answers its own limits in its own format; with its limits above the suite's,
         # the app's RequestLimits answers over-long targets (414) and headers (431) as problems
         "--limit-request-line", "0",
@@ -40,6 +42,8 @@ def serve(settings: Settings, app_factory: str) -> None:
     ]
     # gunicorn workers build the app in a fresh interpreter: tell the factory to log as JSON
     os.environ["CRM_JSON_LOGS"] = settings.service
+    # the workers' metrics meet in one folder per server (made here when none is given)
+    metrics.multiprocess_dir()
     os.execv(sys.executable, argv)
 
 

@@ -12,9 +12,10 @@ import sqlalchemy as sa
 from kombu import Connection, Consumer, Message, Producer
 from sqlalchemy.engine import Engine
 
-from crm_shared import inbox
+from crm_shared import inbox, logs, metrics, tracing
 from crm_shared.envelope import CloudEvent, InvalidEvent, parse
 from crm_shared.topology import ConsumerQueue, declare_all, default_exchange
+from crm_shared.types import utcnow
 from crm_shared.unit_of_work import Transaction, bind
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ class ConsumerSettings:
     batch_size: int = 100
     max_wait: float = 0.02
     retry_delays: tuple[float, ...] = (0.1, 0.5, 2.0)
+    #: how often the queue's and dead-letter queue's depths are read (passive declares)
+    depth_every: float = 5.0
 
 
 class EventConsumer:
@@ -82,6 +85,13 @@ class EventConsumer:
         self._producer: Producer | None = None
         self._multiple_ack = False
         self._holding_unacked = False
+        self._channel: Any = None
+        self._next_depth_check = 0.0
+        #: set while the consumer holds its broker channel and consumes (readiness)
+        self.consuming = threading.Event()
+        for family in (metrics.CONSUMER_PROCESSED, metrics.CONSUMER_DUPLICATES, metrics.CONSUMER_RETRIED,
+                       metrics.CONSUMER_DEAD_LETTERED, metrics.CONSUMER_HANDLING, metrics.CONSUMER_LAG):
+            family.labels(queue.name)  # shown at 0 from the start
 
     def run(self, stop: threading.Event) -> None:
         """Consume until `stop` is set, reconnecting after broker failures."""
@@ -114,9 +124,26 @@ class EventConsumer:
                 on_message=self._on_message,
                 prefetch_count=self.settings.prefetch,
             )
+            self._channel = channel
             with consumer:
                 log.info("consuming", extra={"queue": self.queue.name})
-                self._drain(connection, stop)
+                self.consuming.set()
+                try:
+                    self._drain(connection, stop)
+                finally:
+                    self.consuming.clear()
+                    self._channel = None
+
+    def _check_depths(self) -> None:
+        """Read the queue's and its dead letters' depths from passive declares (every few seconds)."""
+        now = time.monotonic()
+        if now < self._next_depth_check or self._channel is None:
+            return
+        self._next_depth_check = now + self.settings.depth_every
+        for name, gauge in ((self.queue.name, metrics.QUEUE_DEPTH), (self.queue.dead_letter_name,
+                                                                      metrics.DEAD_LETTER_DEPTH)):
+            declared = self._channel.queue_declare(queue=name, passive=True)
+            gauge.labels(self.queue.name).set(declared.message_count)
 
     def _drain(self, connection: Connection, stop: threading.Event) -> None:
         oldest = 0.0
@@ -126,6 +153,7 @@ class EventConsumer:
                 connection.drain_events(timeout=timeout)
             except socket.timeout:
                 connection.heartbeat_check()
+            self._check_depths()
             if self._buffer and not oldest:
                 oldest = time.monotonic()
             if self._buffer and (
@@ -147,8 +175,11 @@ class EventConsumer:
 
     def _flush(self, stop: threading.Event) -> None:
         batch, self._buffer = self._buffer, []
+        started, started_ns = time.monotonic(), time.time_ns()
         try:
-            self._commit_with_db_retries([d.event for d in batch], stop)
+            with logs.context(event_ids=[d.event.id for d in batch],
+                              correlation_ids=sorted({d.event.correlationid for d in batch})):
+                fresh = self._commit_with_db_retries([d.event for d in batch], stop)
         except _Stopped:
             self._holding_unacked = True
             return  # not acked: redelivered to whoever consumes next
@@ -162,35 +193,70 @@ class EventConsumer:
                 self._holding_unacked = True
                 return  # the rest stays unacknowledged and is redelivered
             return
+        self._observe(batch, fresh, started, started_ns)
         self._ack(batch)
 
     def _process_single(self, delivery: _Delivery, stop: threading.Event) -> None:
-        for attempt, delay in enumerate((*self.settings.retry_delays, None)):
-            try:
-                self._commit_with_db_retries([delivery.event], stop)
-            except _Stopped:
-                raise
-            except InvalidEvent as exc:
-                self._dead_letter(delivery.message, exc)
-                return
-            except Exception as exc:
-                if delay is None:
-                    self._dead_letter(delivery.message, exc)
+        event = delivery.event
+        with logs.context(event_id=event.id, correlation_id=event.correlationid):
+            for attempt, delay in enumerate((*self.settings.retry_delays, None)):
+                started, started_ns = time.monotonic(), time.time_ns()
+                try:
+                    fresh = self._commit_with_db_retries([event], stop)
+                except _Stopped:
+                    raise
+                except InvalidEvent as exc:
+                    self._dead_letter(delivery.message, exc, delivery)
                     return
-                log.warning("event %s failed (attempt %d), retrying", delivery.event.id, attempt + 1)
-                stop.wait(delay)
-            else:
-                # acknowledged on its own: a cumulative ack could cover an earlier event of
-                # the batch that was left unacknowledged
-                delivery.message.ack()
-                return
+                except Exception as exc:
+                    if delay is None:
+                        self._dead_letter(delivery.message, exc, delivery)
+                        return
+                    metrics.CONSUMER_RETRIED.labels(self.queue.name).inc()
+                    log.warning("event %s failed (attempt %d), retrying", event.id, attempt + 1)
+                    stop.wait(delay)
+                else:
+                    self._observe([delivery], fresh, started, started_ns)
+                    # acknowledged on its own: a cumulative ack could cover an earlier event of
+                    # the batch that was left unacknowledged
+                    delivery.message.ack()
+                    return
 
-    def _commit_with_db_retries(self, events: list[CloudEvent], stop: threading.Event) -> None:
+    def _observe(self, batch: list[_Delivery], fresh: set[str], started: float, started_ns: int) -> None:
+        """Count and time a committed batch; a span per newly handled event (when tracing is on)."""
+        queue = self.queue.name
+        committed = utcnow()
+        metrics.CONSUMER_HANDLING.labels(queue).observe(time.monotonic() - started)
+        metrics.CONSUMER_PROCESSED.labels(queue).inc(len(fresh))
+        if len(batch) > len(fresh):
+            metrics.CONSUMER_DUPLICATES.labels(queue).inc(len(batch) - len(fresh))
+        lag = metrics.CONSUMER_LAG.labels(queue)
+        handled = [delivery for delivery in batch if delivery.event.id in fresh]
+        for delivery in handled:
+            lag.observe(max(0.0, (committed - delivery.event.time).total_seconds()))
+        if tracing.enabled():
+            for delivery in handled:
+                self._span(delivery, started_ns)
+
+    def _span(self, delivery: _Delivery, started_ns: int, error: BaseException | None = None) -> None:
+        event = delivery.event
+        headers = delivery.message.headers or {}
+        parent = tracing.extract(headers if "traceparent" in headers else {"traceparent": event.traceparent})
+        span = tracing.tracer().start_span(
+            f"process {event.type}", context=parent, kind=tracing.SpanKind.CONSUMER, start_time=started_ns,
+            attributes={"messaging.system": "rabbitmq", "messaging.operation.type": "process",
+                        "messaging.destination.name": self.queue.name, "messaging.message.id": event.id,
+                        "crm.correlation_id": event.correlationid, "crm.event.subject": event.subject})
+        if error is not None:
+            span.record_exception(error)
+            span.set_status(tracing.Status(tracing.StatusCode.ERROR, f"dead-lettered: {error}"[:200]))
+        span.end()
+
+    def _commit_with_db_retries(self, events: list[CloudEvent], stop: threading.Event) -> set[str]:
         backoff = 0.2
         while True:
             try:
-                self._commit(events)
-                return
+                return self._commit(events)
             except TRANSIENT_DB_ERRORS as exc:
                 # The database is down, not the message bad: hold the messages (unacked)
                 # and wait for it, however long, rather than dead-lettering good events.
@@ -200,7 +266,8 @@ class EventConsumer:
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 5.0)
 
-    def _commit(self, events: list[CloudEvent]) -> None:
+    def _commit(self, events: list[CloudEvent]) -> set[str]:
+        """Apply the events not seen before in one transaction; return the ids of those."""
         with self.engine.begin() as connection:
             new_ids = inbox.claim(connection, self.inbox_table, self.queue.name, [e.id for e in events])
             seen: set[str] = set()
@@ -211,6 +278,7 @@ class EventConsumer:
                     fresh.append(event)
             if fresh:
                 self.handler(self.unit_of_work(connection), fresh)
+        return seen
 
     def _ack(self, batch: list[_Delivery]) -> None:
         if self._multiple_ack and not self._holding_unacked:
@@ -220,7 +288,7 @@ class EventConsumer:
         for delivery in batch:
             delivery.message.ack()
 
-    def _dead_letter(self, message: Message, error: BaseException) -> None:
+    def _dead_letter(self, message: Message, error: BaseException, delivery: _Delivery | None = None) -> None:
         assert self._producer is not None
         headers = dict(message.headers or {})
         headers.update(
@@ -243,7 +311,11 @@ class EventConsumer:
             retry=False,
         )
         message.ack()
-        log.error("dead-lettered a message", extra={"queue": self.queue.dead_letter_name, "error": headers["x-error"]})
+        metrics.CONSUMER_DEAD_LETTERED.labels(self.queue.name).inc()
+        if delivery is not None and tracing.enabled():
+            self._span(delivery, time.time_ns(), error)
+        log.error("dead-lettered a message", extra={"queue": self.queue.dead_letter_name, "error": headers["x-error"],
+                                                     "message_id": message.properties.get("message_id")})
 
 
 class _Stopped(Exception):

@@ -6,7 +6,7 @@ from typing import Callable, Protocol
 
 import sqlalchemy as sa
 
-from crm_shared import bus, db
+from crm_shared import bus, db, metrics, probes, tracing
 from crm_shared.config import Settings
 from crm_shared.consumer import ConsumerSettings, EventConsumer, EventHandler
 from crm_shared.process import stop_on_signals
@@ -47,8 +47,21 @@ def wire_consumer(
 def consume_until_stopped(build: ConsumerFactory, settings: Settings, stop: threading.Event | None = None) -> None:
     """Run a consumer until SIGTERM / SIGINT (or `stop`); it finishes its batch, then exits."""
     stop = stop or stop_on_signals()
+    tracing.configure(f"{settings.service}-consumer")
+    metrics.forget_dead_processes()
     engine = db.create_engine(settings.database_url)
+    consumer = build(settings, engine)
+
+    def ready() -> None:
+        """Ready while the consumer holds its broker channel and consumes its queue."""
+        if not consumer.consuming.is_set():
+            raise RuntimeError("not consuming: no broker channel")
+
+    probe_server = probes.start_from_env(ready)
     try:
-        build(settings, engine).run(stop)
+        consumer.run(stop)
     finally:
+        if probe_server is not None:
+            probe_server.close()
         engine.dispose()
+        tracing.shutdown()

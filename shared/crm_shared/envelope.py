@@ -46,6 +46,8 @@ class CloudEvent:
     sequence: int
     data: Mapping[str, Any]
     channel: str = "api"
+    #: W3C trace context of the change (CloudEvents distributed-tracing extension); "" when untraced
+    traceparent: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON object of the structured event."""
@@ -64,6 +66,7 @@ class CloudEvent:
             "correlationid": self.correlationid,
             "sequence": self.sequence,
             "data": self.data,
+            **({"traceparent": self.traceparent} if self.traceparent else {}),
         }
 
     def to_json(self) -> str:
@@ -72,7 +75,7 @@ class CloudEvent:
 
 
 def wrap(
-    event: ObjectChanged, *, service: str, actor: Actor, correlation_id: str, time: datetime
+    event: ObjectChanged, *, service: str, actor: Actor, correlation_id: str, time: datetime, traceparent: str = ""
 ) -> CloudEvent:
     """Put a domain event into its envelope."""
     return CloudEvent(
@@ -87,6 +90,7 @@ def wrap(
         sequence=event.sequence,
         data=event.data(),
         channel=actor.channel,
+        traceparent=traceparent,
     )
 
 
@@ -132,4 +136,5 @@ def parse(body: bytes | str | Mapping[str, Any]) -> CloudEvent:
         sequence=sequence,
         data=data,
         channel=str(raw.get("actorchannel") or "api"),
+        traceparent=raw["traceparent"] if isinstance(raw.get("traceparent"), str) else "",
     )

@@ -56,6 +56,12 @@ class ValidationFailed(Problem):
         super().__init__(detail, errors=dict(errors))
 
 
+class PayloadTooLarge(Problem):
+    """413: a body (an upload) larger than the service accepts."""
+
+    status, title = 413, "Content Too Large"
+
+
 class Locked(Problem):
     status, title = 423, "Locked"
 

@@ -10,6 +10,7 @@ service whose links await records (`crm_shared.linking.AWAIT`), its `settle`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from crm_shared.copies import KnownRecord
@@ -23,18 +24,34 @@ from crm_shared.types import utcnow
 Relink = Callable[[str, "Link | None"], None]
 
 
-def known_from(event: CloudEvent, kind: str) -> KnownRecord:
-    """Return what a person, company or deal event tells of its record (InvalidEvent: no id)."""
+@dataclass(frozen=True)
+class EventObject:
+    """The object an event is about, read tolerantly: its id, name and state."""
+
+    id: str
+    name: str | None
+    state: Mapping[str, Any]
+
+
+def object_of(event: CloudEvent) -> EventObject:
+    """Return the object of an event: the id from `object_id`, `state.id` or the subject, the name
+    from the state or `object_name` (InvalidEvent when it names no id)."""
     data = event.data
     state = data.get("state") if isinstance(data.get("state"), Mapping) else {}
-    record_id = data.get("object_id") or state.get("id") or event.subject
-    if not isinstance(record_id, str) or not record_id:
-        raise InvalidEvent("the event names no record id")
+    object_id = data.get("object_id") or state.get("id") or event.subject
+    if not isinstance(object_id, str) or not object_id:
+        raise InvalidEvent("the event names no object id")
     name = state.get("name") or data.get("object_name")
-    owner_id = state.get("owner_id")
-    return KnownRecord(id=record_id, kind=kind, name=str(name) if name else None,
-                       owner_id=str(owner_id) if owner_id else None, valid=state.get("valid") is not False,
-                       gone=event.type.endswith(".deleted"), sequence=event.sequence)
+    return EventObject(object_id, str(name) if name else None, state)
+
+
+def known_from(event: CloudEvent, kind: str) -> KnownRecord:
+    """Return what a person, company or deal event tells of its record (InvalidEvent: no id)."""
+    found = object_of(event)
+    owner_id = found.state.get("owner_id")
+    return KnownRecord(id=found.id, kind=kind, name=found.name, owner_id=str(owner_id) if owner_id else None,
+                       valid=found.state.get("valid") is not False, gone=event.type.endswith(".deleted"),
+                       sequence=event.sequence)
 
 
 def follow_record(copies: Any, event: CloudEvent, kind: str, *, relink: Relink,

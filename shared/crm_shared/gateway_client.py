@@ -7,6 +7,7 @@ from typing import Any
 
 import urllib3
 
+from crm_shared import tracing
 from crm_shared.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -31,11 +32,11 @@ class GatewayClient:
 
     def get(self, path: str, token: str) -> tuple[int, Any]:
         """Return the status and the JSON body (None when there is none) of GET `path`."""
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        if tracing.enabled():  # the gateway's span of this call joins the caller's trace
+            tracing.inject(headers)
         try:
-            response = self._pool.request(
-                "GET", self.base_url + path, timeout=self._timeout,
-                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-            )
+            response = self._pool.request("GET", self.base_url + path, timeout=self._timeout, headers=headers)
         except urllib3.exceptions.HTTPError as exc:
             log.warning("gateway unreachable: %r", exc)
             raise ServiceUnavailable("The gateway cannot be reached right now; retry shortly.",

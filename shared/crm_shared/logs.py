@@ -1,13 +1,31 @@
 """Structured JSON logs on stderr, one object per line."""
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import logging
 import os
 import sys
 from datetime import datetime, timezone
+from typing import Any, Iterator
+
+from opentelemetry import trace
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+#: fields every log line of the current task carries, e.g. the event id and correlation id a consumer handles
+_context: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("crm_log_context", default={})
+
+
+@contextlib.contextmanager
+def context(**fields: Any) -> Iterator[None]:
+    """Add `fields` to every log line written inside the block (in this thread or task)."""
+    token = _context.set({**_context.get(), **fields})
+    try:
+        yield
+    finally:
+        _context.reset(token)
 
 
 class JsonFormatter(logging.Formatter):
@@ -25,7 +43,12 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        entry.update(_context.get())
         entry.update({key: value for key, value in vars(record).items() if key not in _STANDARD})
+        span = trace.get_current_span().get_span_context()
+        if span.is_valid:
+            entry["trace_id"] = format(span.trace_id, "032x")
+            entry["span_id"] = format(span.span_id, "016x")
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import logging
 import socket
 import time
-from dataclasses import dataclass
-from typing import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
 
 from kombu import Connection, Producer
 
@@ -26,6 +26,8 @@ class OutgoingMessage:
     routing_key: str
     body: str
     event_id: str
+    #: AMQP headers, e.g. the W3C `traceparent` of the publishing span
+    headers: Mapping[str, Any] = field(default_factory=dict)
 
 
 class ConfirmingPublisher:
@@ -74,6 +76,7 @@ class ConfirmingPublisher:
             content_encoding="utf-8",
             delivery_mode=2,
             message_id=message.event_id or None,
+            headers=dict(message.headers) if message.headers else None,
             retry=False,
         )
         if self._confirms:
@@ -104,6 +107,19 @@ class ConfirmingPublisher:
 
     def _on_nack(self, delivery_tag: int, multiple: bool) -> None:
         self._nacked = True
+
+    @property
+    def connected(self) -> bool:
+        """Tell whether the publisher holds a broker connection (its last publish or connect worked)."""
+        return self._producer is not None
+
+    def connect(self) -> None:
+        """Connect now rather than at the first batch; raise PublishFailed if the broker is unreachable."""
+        try:
+            self._ensure_producer()
+        except Exception as exc:
+            self.close()
+            raise PublishFailed(f"cannot reach the broker: {exc!r}") from exc
 
     def _ensure_producer(self) -> Producer:
         if self._producer is not None:

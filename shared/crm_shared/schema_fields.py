@@ -7,6 +7,8 @@ from typing import Any
 
 from marshmallow import ValidationError, fields
 
+from crm_shared.decimals import to_decimal
+
 
 class UUIDString(fields.String):
     """A UUID, kept as its canonical lower-case string."""
@@ -32,3 +34,13 @@ class UTCTimestamp(fields.AwareDateTime):
             return moment.astimezone(timezone.utc)
         except OverflowError:
             raise ValidationError("Out of range: the time in UTC must fall within the years 1 to 9999.") from None
+
+
+class DecimalText(fields.Field):
+    """An exact decimal given as a string (or a JSON number), kept as Decimal inside, written as a string."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        try:
+            return to_decimal(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None

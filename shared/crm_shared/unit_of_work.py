@@ -15,7 +15,7 @@ from typing import Any, Callable, ClassVar, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from crm_shared import outbox
+from crm_shared import outbox, tracing
 from crm_shared.db import READ_ONLY
 from crm_shared.envelope import SYSTEM, Actor, CloudEvent, wrap
 from crm_shared.events import ObjectChanged
@@ -108,6 +108,8 @@ class UnitOfWork(Transaction):
         self._service = service or type(self).service
         self.actor = actor
         self.correlation_id = correlation_id or str(uuid.uuid4())
+        #: the trace the events continue: a consumer's cause's, else the current span's (tracing)
+        self.traceparent = ""
         self._events: list[ObjectChanged] = []
         super().__init__(engine, connection=connection, viewer=viewer)
 
@@ -119,6 +121,7 @@ class UnitOfWork(Transaction):
     def caused_by(self, event: CloudEvent) -> "UnitOfWork":
         """Correlate the events emitted next with the event that caused them (consumers)."""
         self.correlation_id = event.correlationid or event.id
+        self.traceparent = event.traceparent
         return self
 
     def emit(self, event: ObjectChanged) -> None:
@@ -128,8 +131,10 @@ class UnitOfWork(Transaction):
     def commit(self) -> None:
         """Write the queued events to the outbox and commit everything at once."""
         now = utcnow()
+        traceparent = (self.traceparent or tracing.current_traceparent()) if self._events else ""
         envelopes = [
-            wrap(event, service=self._service, actor=self.actor, correlation_id=self.correlation_id, time=now)
+            wrap(event, service=self._service, actor=self.actor, correlation_id=self.correlation_id, time=now,
+                 traceparent=traceparent)
             for event in self._events
         ]
         if envelopes:

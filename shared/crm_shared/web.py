@@ -1,7 +1,9 @@
 """The base of every service's Flask app: API docs, problem errors, request ids, auth, probes."""
 from __future__ import annotations
 
+import logging
 import os
+import time
 import uuid
 from http import HTTPStatus
 from typing import Any, Callable, Iterable
@@ -14,11 +16,17 @@ from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from crm_shared import api_docs, auth, hostile_input, logs, problems
+from crm_shared import api_docs, auth, hostile_input, logs, metrics, problems, tracing
 from crm_shared.config import Settings
 
 REQUEST_ID_HEADER = "X-Request-ID"
-PUBLIC_PATHS = ("/healthz", "/readyz", "/openapi.json", "/docs")
+PUBLIC_PATHS = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/docs")
+#: the route of requests no URL rule matched (404s): one label value, never the raw path
+UNMATCHED = "<unmatched>"
+#: a view that serves many templates under one rule (the gateway's proxy) names the template here, on `g`
+ROUTE_LABEL = "metrics_route"
+
+access_log = logging.getLogger("crm.access")
 
 
 class ProblemApi(flask_smorest.Api):
@@ -64,6 +72,7 @@ def create_service_app(
     """Build a service app: every route needs a token except the probes and API docs."""
     if os.environ.get("CRM_JSON_LOGS"):
         logs.configure(os.environ["CRM_JSON_LOGS"])
+    tracing.configure(settings.service)
     app = Flask(settings.service)
     app.config.update(
         API_TITLE=title,
@@ -80,6 +89,7 @@ def create_service_app(
     problems.register(app)
     app.wsgi_app = RequestLimits(app.wsgi_app)  # type: ignore[method-assign]
     _request_ids(app)
+    _observe_requests(app, settings.service)
     _options(app)
     _refuse_hostile_input(app)
     _probes(app, readiness)
@@ -143,7 +153,61 @@ def _request_ids(app: Flask) -> None:
         return response
 
 
+def _observe_requests(app: Flask, service: str) -> None:
+    """Count and time every answer by URL rule and status, log it as JSON, and trace it (when on)."""
+    access = os.environ.get("CRM_ACCESS_LOG", "1") != "0"
+    metrics.OPEN_STREAMS.labels(service)  # shown at 0 by every API, counted by those that stream
+    tracer = tracing.tracer() if tracing.enabled() else None
+
+    @app.before_request
+    def _start() -> None:
+        g.started = time.perf_counter()
+        if tracer is not None:
+            rule = request.url_rule.rule if request.url_rule is not None else UNMATCHED
+            span = tracer.start_span(f"{request.method} {rule}", context=tracing.extract(request.headers),
+                                     kind=tracing.SpanKind.SERVER,
+                                     attributes={"http.request.method": request.method, "http.route": rule,
+                                                 "url.path": request.path, "crm.request_id": g.request_id})
+            g.span = span
+            g.span_token = tracing.context.attach(tracing.trace.set_span_in_context(span))
+
+    @app.after_request
+    def _record(response: Response) -> Response:
+        started = g.get("started")
+        if started is None:
+            return response
+        elapsed = time.perf_counter() - started
+        rule = g.get(ROUTE_LABEL) or (request.url_rule.rule if request.url_rule is not None else UNMATCHED)
+        status = response.status_code
+        metrics.HTTP_REQUESTS.labels(service, request.method, rule, str(status)).inc()
+        metrics.HTTP_LATENCY.labels(service, request.method, rule).observe(elapsed)
+        span = g.get("span")
+        if span is not None:
+            span.update_name(f"{request.method} {rule}")
+            span.set_attributes({"http.route": rule, "http.response.status_code": status})
+            if status >= 500:
+                span.set_status(tracing.Status(tracing.StatusCode.ERROR))
+        if access:
+            access_log.info("request", extra={
+                "request_id": g.get("request_id", ""), "method": request.method, "route": rule,
+                "path": request.path, "status": status, "duration_ms": round(elapsed * 1000, 2),
+                "remote_addr": request.remote_addr})
+        return response
+
+    @app.teardown_request
+    def _end_span(_error: BaseException | None) -> None:
+        span = g.pop("span", None)
+        if span is not None:
+            span.end()
+            tracing.context.detach(g.pop("span_token"))
+
+
 def _probes(app: Flask, readiness: Callable[[], None]) -> None:
+    @app.get("/metrics")
+    def _metrics():  # type: ignore[no-untyped-def]
+        body, content_type = metrics.exposition()
+        return Response(body, content_type=content_type)
+
     @app.get("/healthz")
     def _healthz():  # type: ignore[no-untyped-def]
         return jsonify(status="ok")

@@ -31,6 +31,11 @@ def setup_steps(services: Iterable[ServiceDeclaration] | None = None) -> list[Pr
     ]
 
 
+#: `CRM_PROBE_PORTS=auto`: every relay and consumer serves /livez, /readyz and /metrics on a free
+#: port of its own and writes it to `<data dir>/run/<process>.port` (unset: no probe ports)
+PROBE_PORTS_ENV = "CRM_PROBE_PORTS"
+
+
 def long_running(environ: dict[str, str], services: Iterable[ServiceDeclaration] | None = None) -> list[ProcessSpec]:
     """Return the suite's servers, relays and consumers, as the installed services declare them."""
     specs: list[ProcessSpec] = []
@@ -39,10 +44,18 @@ def long_running(environ: dict[str, str], services: Iterable[ServiceDeclaration]
             specs.append(ProcessSpec(service.name, _module(service.package, "serve"),
                                      f"{service_url(service.name, environ)}/healthz"))
         if service.relay:
-            specs.append(ProcessSpec(f"{service.name}-relay", _module("crm_shared.relay_main", service.name)))
+            name = f"{service.name}-relay"
+            specs.append(ProcessSpec(name, _module("crm_shared.relay_main", service.name), env=_probe_env(name, environ)))
         if service.consumes:
-            specs.append(ProcessSpec(f"{service.name}-consumer", _module(service.package, "consume")))
+            name = f"{service.name}-consumer"
+            specs.append(ProcessSpec(name, _module(service.package, "consume"), env=_probe_env(name, environ)))
     return specs
+
+
+def _probe_env(process: str, environ: dict[str, str]) -> dict[str, str]:
+    if environ.get(PROBE_PORTS_ENV) != "auto":
+        return {}
+    return {"CRM_PROBE_PORT": "0", "CRM_PROCESS_NAME": process}
 
 
 def _services(services: Iterable[ServiceDeclaration] | None) -> list[ServiceDeclaration]:

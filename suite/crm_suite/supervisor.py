@@ -98,6 +98,7 @@ class Supervisor:
                 _signal_group(item.popen, signal.SIGKILL)
                 item.popen.wait()
             (self.run_dir / f"{item.spec.name}.pid").unlink(missing_ok=True)
+            (self.run_dir / f"{item.spec.name}.port").unlink(missing_ok=True)
 
 
 def _signal_group(popen: subprocess.Popen[bytes], signum: int) -> None:

@@ -1,6 +1,7 @@
 """The whole suite started as separate processes for end-to-end tests, and a client for it."""
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import socket
@@ -20,6 +21,9 @@ from crm_shared.testing import servers
 from crm_shared.testing.fixtures import wait_until as wait_for  # noqa: F401  (re-exported for the suite tests)
 
 ADMIN_PASSWORD = "admin-secret-password"
+#: the password of the users tests create (`RunningSuite.new_user`)
+USER_PASSWORD = "a-long-enough-password"
+_numbers = itertools.count()
 
 
 def free_port() -> int:
@@ -37,7 +41,7 @@ class RunningSuite:
         self.distributed = distributed
         self.ports = {service: free_port() for service in SERVICES}
         self.env = {**os.environ, "CRM_DATA_DIR": str(data_dir), "CRM_ADMIN_PASSWORD": ADMIN_PASSWORD,
-                    **(extra_env or {})}
+                    "CRM_PROBE_PORTS": "auto", **(extra_env or {})}
         self.env.update({f"CRM_{s.upper()}_PORT": str(p) for s, p in self.ports.items()})
         self.env.pop("CRM_DATABASE_URL", None)
         self.env.pop("CRM_BROKER_URL", None)
@@ -115,6 +119,13 @@ class RunningSuite:
         """Return the pid of one of the suite's processes, e.g. `audit-consumer`."""
         return int((self.data_dir / "run" / f"{process_name}.pid").read_text())
 
+    def probe_url(self, process_name: str, timeout: float = 30.0) -> str:
+        """Return the base URL of a relay's or consumer's probe port (/livez, /readyz, /metrics),
+        e.g. `contacts-relay`; it is known once the process has started."""
+        port_file = self.data_dir / "run" / f"{process_name}.port"
+        port = wait_for(lambda: port_file.exists() and port_file.read_text().strip(), timeout=timeout)
+        return f"http://127.0.0.1:{port}"
+
     def log_tail(self, lines: int = 60) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
@@ -123,6 +134,14 @@ class RunningSuite:
         client = Client(self.gateway)
         client.login(username, password)
         return client
+
+    def new_user(self, role: str = "user", prefix: str = "user") -> tuple["Client", dict[str, Any]]:
+        """Create a user through the admin; return them logged in, and the user as the gateway answered."""
+        username = f"{prefix}{time.monotonic_ns()}{next(_numbers)}"
+        body = self.client().created("/users", {"username": username, "password": USER_PASSWORD,
+                                                "name": f"User {username}", "email": f"{username}@example.cz",
+                                                "role": role})
+        return self.client(username, USER_PASSWORD), body
 
 
 class Client:
@@ -142,6 +161,12 @@ class Client:
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", 30)
         return self.session.request(method, f"{self.base_url}/api/v1{path}", **kwargs)
+
+    def created(self, path: str, body: dict[str, Any]) -> Any:
+        """POST a body and return the JSON answer, failing with the answer unless it is a 200 or 201."""
+        response = self.post(path, json=body)
+        assert response.status_code in (200, 201), (path, response.text)
+        return response.json()
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", path, **kwargs)

@@ -85,7 +85,8 @@ def test_the_overlays_differ_in_replicas_resources_and_image_tags() -> None:
     assert all(image.endswith(":dev") for image in tags["dev"])
     assert all(image.startswith("registry.example.com/") and image.endswith(":0.1.0") for image in tags["production"])
     config = _of("production", "ConfigMap")["crm-config"]["data"]
-    assert config["OTEL_SDK_DISABLED"] == "false" and config["OTEL_EXPORTER_OTLP_ENDPOINT"]
+    assert config["OTEL_SDK_DISABLED"] == "false" and config["OTEL_TRACES_EXPORTER"] == "otlp"
+    assert config["OTEL_EXPORTER_OTLP_ENDPOINT"]
     assert _of("dev", "ConfigMap")["crm-config"]["data"]["OTEL_SDK_DISABLED"] == "true"
 
 

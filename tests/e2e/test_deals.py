@@ -24,12 +24,6 @@ def entries_of(client: Client, object_id: str, count: int, timeout: float = 30.0
     return list(reversed(found))  # type: ignore[arg-type]
 
 
-def created(client: Client, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.post(path, json=body)
-    assert response.status_code in (200, 201), response.text
-    return response.json()
-
-
 def link(kind: str, record: dict[str, Any], name: str) -> dict[str, Any]:
     return {"type": kind, "id": record["id"], "name": name}
 
@@ -43,14 +37,14 @@ def names_known(client: Client, deal_id: str, count: int) -> dict[str, Any]:
 
 def test_every_change_of_a_deal_is_its_own_audit_entry_with_exact_before_and_after(suite: RunningSuite) -> None:
     admin = suite.client()
-    jana = created(admin, "/persons", {"first_name": "Jana", "last_name": "Nováková"})
-    petr = created(admin, "/persons", {"first_name": "Petr", "last_name": "Dvořák"})
-    acme = created(admin, "/companies", {"name": "Acme s.r.o."})
-    process = created(admin, "/processes", {"name": f"E2E {time.monotonic_ns()}",
+    jana = admin.created("/persons", {"first_name": "Jana", "last_name": "Nováková"})
+    petr = admin.created("/persons", {"first_name": "Petr", "last_name": "Dvořák"})
+    acme = admin.created("/companies", {"name": "Acme s.r.o."})
+    process = admin.created("/processes", {"name": f"E2E {time.monotonic_ns()}",
                                              "stages": [{"name": "Lead"}, {"name": "Offer"}, {"name": "Contract"}]})
     lead, offer, _ = process["stages"]
     # linked the moment the contacts exist: accepted at once, names filled in when their events arrive
-    deal = created(admin, "/deals", {"name": "Licence", "value": "1000.00", "currency": "CZK",
+    deal = admin.created("/deals", {"name": "Licence", "value": "1000.00", "currency": "CZK",
                                      "process_id": process["id"],
                                      "links": [{"type": "person", "id": jana["id"]}, {"type": "company", "id": acme["id"]}]})
     names_known(admin, deal["id"], 2)
@@ -100,10 +94,10 @@ def test_every_change_of_a_deal_is_its_own_audit_entry_with_exact_before_and_aft
 
 def test_merging_persons_moves_the_link_and_deleting_one_removes_it_both_audited(suite: RunningSuite) -> None:
     admin = suite.client()
-    keep = created(admin, "/persons", {"first_name": "Jan", "last_name": "Pravý"})
-    twin = created(admin, "/persons", {"first_name": "Jan", "last_name": "Dvojník"})
-    doomed = created(admin, "/persons", {"first_name": "Karel", "last_name": "Odchozí"})
-    deal = created(admin, "/deals", {"name": "Merge me",
+    keep = admin.created("/persons", {"first_name": "Jan", "last_name": "Pravý"})
+    twin = admin.created("/persons", {"first_name": "Jan", "last_name": "Dvojník"})
+    doomed = admin.created("/persons", {"first_name": "Karel", "last_name": "Odchozí"})
+    deal = admin.created("/deals", {"name": "Merge me",
                                      "links": [{"type": "person", "id": twin["id"]}, {"type": "person", "id": doomed["id"]}]})
     names_known(admin, deal["id"], 2)
     merged = admin.post(f"/persons/{keep['id']}/merge", json={"source_id": twin["id"]})
@@ -135,14 +129,14 @@ def test_invalid_deals_are_422_naming_the_field_and_write_nothing(suite: Running
                                                                  field: str) -> None:
     admin = suite.client()
     if body.get("stage_id") == "other-process":
-        other = created(admin, "/processes", {"name": f"Other {time.monotonic_ns()}", "stages": [{"name": "Only"}]})
+        other = admin.created("/processes", {"name": f"Other {time.monotonic_ns()}", "stages": [{"name": "Only"}]})
         body = {"stage_id": other["stages"][0]["id"]}
     name = f"Invalid {time.monotonic_ns()}"
     response = admin.post("/deals", json={"name": name, **body})
     assert response.status_code == 422, response.text
     assert response.headers["Content-Type"].startswith("application/problem+json")
     assert field in response.json()["errors"]
-    marker = created(admin, "/deals", {"name": f"Marker {time.monotonic_ns()}"})
+    marker = admin.created("/deals", {"name": f"Marker {time.monotonic_ns()}"})
     entries_of(admin, marker["id"], 1)
     names = [item["name"] for item in admin.get("/deals", params={"limit": 500}).json()["items"]]
     assert name not in names
@@ -151,7 +145,7 @@ def test_invalid_deals_are_422_naming_the_field_and_write_nothing(suite: Running
 
 def test_the_pipeline_summary_matches_an_independent_count_over_a_thousand_deals(suite: RunningSuite) -> None:
     admin = suite.client()
-    process = created(admin, "/processes", {"name": f"Pipeline {time.monotonic_ns()}",
+    process = admin.created("/processes", {"name": f"Pipeline {time.monotonic_ns()}",
                                              "stages": [{"name": n} for n in ("A", "B", "C", "D")]})
     stages = process["stages"]
     rng = random.Random(7)

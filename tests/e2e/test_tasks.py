@@ -2,7 +2,6 @@
 them, links moved by a merge and blocking a delete, the audit of each change, the calendar feed, bad input."""
 from __future__ import annotations
 
-import itertools
 import time
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,22 +13,6 @@ import requests
 from crm_suite.testing import Client, RunningSuite, wait_for
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "a-long-enough-password"
-_numbers = itertools.count()
-
-
-def created(client: Client, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.post(path, json=body)
-    assert response.status_code in (200, 201), (path, response.text)
-    return response.json()
-
-
-def user(suite: RunningSuite, role: str = "user") -> tuple[Client, dict[str, Any]]:
-    """Create a user through the admin and return them logged in."""
-    username = f"tasks{time.monotonic_ns()}{next(_numbers)}"
-    body = created(suite.client(), "/users", {"username": username, "password": PASSWORD, "name": f"User {username}",
-                                              "email": f"{username}@example.cz", "role": role})
-    return suite.client(username, PASSWORD), body
 
 
 def type_id(client: Client, name: str) -> str:
@@ -56,16 +39,16 @@ def linking(client: Client, path: str, body: dict[str, Any]) -> dict[str, Any]:
 
 def test_a_type_s_rule_suggests_the_next_task_due_at_completion_plus_the_delay(suite: RunningSuite) -> None:
     admin = suite.client()
-    rule_type = created(admin, "/task-types", {"name": f"Offer {time.monotonic_ns()}", "suggest_next": None})
+    rule_type = admin.created("/task-types", {"name": f"Offer {time.monotonic_ns()}", "suggest_next": None})
     call = type_id(admin, "Call")
     admin.patch(f"/task-types/{rule_type['id']}",
                 json={"suggest_next": {"type_id": call, "title": "Follow up", "delay_minutes": 90}}).raise_for_status()
-    task = created(admin, "/tasks", {"title": "Send the offer", "type_id": rule_type["id"]})
+    task = admin.created("/tasks", {"title": "Send the offer", "type_id": rule_type["id"]})
     done = admin.post(f"/tasks/{task['id']}/complete", json={}).json()
     done_at = datetime.fromisoformat(done["task"]["done_at"])
     assert done["suggestion"]["type_id"] == call
     assert datetime.fromisoformat(done["suggestion"]["due"]) == done_at + timedelta(minutes=90)
-    next_task = created(admin, f"/tasks/{task['id']}/suggestion", {})
+    next_task = admin.created(f"/tasks/{task['id']}/suggestion", {})
     assert (next_task["title"], next_task["type_id"]) == ("Follow up", call)
     assert datetime.fromisoformat(next_task["due"]) == done_at + timedelta(minutes=90)
     assert admin.delete(f"/task-types/{rule_type['id']}").status_code == 409
@@ -73,8 +56,8 @@ def test_a_type_s_rule_suggests_the_next_task_due_at_completion_plus_the_delay(s
 
 def test_a_template_applied_to_a_company_creates_its_tasks_with_the_right_due_dates(suite: RunningSuite) -> None:
     admin = suite.client()
-    acme = created(admin, "/companies", {"name": "Acme s.r.o."})
-    template = created(admin, "/task-templates", {"name": "New customer", "items": [
+    acme = admin.created("/companies", {"name": "Acme s.r.o."})
+    template = admin.created("/task-templates", {"name": "New customer", "items": [
         {"title": "Welcome", "type_id": type_id(admin, "Email"), "delay_days": 1},
         {"title": "Visit", "type_id": type_id(admin, "Meeting"), "delay_days": 7}]})
     items = linking(admin, f"/task-templates/{template['id']}/apply",
@@ -85,12 +68,12 @@ def test_a_template_applied_to_a_company_creates_its_tasks_with_the_right_due_da
 
 
 def test_every_sharing_level_and_the_private_rule_as_a_second_user_sees_them(suite: RunningSuite) -> None:
-    ann, _ = user(suite)
-    cid, cid_user = user(suite)
+    ann, _ = suite.new_user(prefix="tasks")
+    cid, cid_user = suite.new_user(prefix="tasks")
     call = type_id(ann, "Call")
-    slot = created(ann, "/tasks", {"title": "Dentist", "type_id": type_id(ann, "Meeting"),
+    slot = ann.created("/tasks", {"title": "Dentist", "type_id": type_id(ann, "Meeting"),
                                    "start": "2027-01-05T09:00:00+01:00", "end": "2027-01-05T10:00:00+01:00"})
-    private = created(ann, "/tasks", {"title": "Secret", "type_id": call, "private": True})
+    private = ann.created("/tasks", {"title": "Secret", "type_id": call, "private": True})
     path = f"/tasks/{slot['id']}"
 
     def share(level: str, **per_type: str) -> None:
@@ -118,8 +101,8 @@ def test_every_sharing_level_and_the_private_rule_as_a_second_user_sees_them(sui
 
 def test_a_merge_moves_a_task_link_and_a_linked_person_cannot_be_deleted(suite: RunningSuite) -> None:
     admin = suite.client()
-    source = created(admin, "/persons", {"first_name": "Jana", "last_name": "Dvojnice"})
-    target = created(admin, "/persons", {"first_name": "Jana", "last_name": "Nováková"})
+    source = admin.created("/persons", {"first_name": "Jana", "last_name": "Dvojnice"})
+    target = admin.created("/persons", {"first_name": "Jana", "last_name": "Nováková"})
     task = linking(admin, "/tasks", {"title": "Call Jana", "type_id": type_id(admin, "Call"),
                                      "links": [{"type": "person", "id": source["id"]}]})
     wait_for(lambda: task["id"] in [link["id"] for link in admin.get(f"/persons/{source['id']}/links").json()["items"]],
@@ -138,9 +121,9 @@ def test_a_merge_moves_a_task_link_and_a_linked_person_cannot_be_deleted(suite: 
 
 def test_the_audit_log_shows_each_change_of_a_task_with_exact_before_and_after(suite: RunningSuite) -> None:
     admin = suite.client()
-    bob_client, bob = user(suite)
-    created(bob_client, "/tasks", {"title": "Bob's own", "type_id": type_id(bob_client, "Email")})  # his name is known
-    task = created(admin, "/tasks", {"title": "Offer", "type_id": type_id(admin, "Email"),
+    bob_client, bob = suite.new_user(prefix="tasks")
+    bob_client.created("/tasks", {"title": "Bob's own", "type_id": type_id(bob_client, "Email")})  # his name is known
+    task = admin.created("/tasks", {"title": "Offer", "type_id": type_id(admin, "Email"),
                                      "due": "2027-02-01T12:00:00+01:00"})
     path = f"/tasks/{task['id']}"
     steps = [
@@ -168,27 +151,27 @@ def test_the_audit_log_shows_each_change_of_a_task_with_exact_before_and_after(s
 
 
 def test_the_calendar_feed_holds_only_the_user_s_tasks_and_needs_no_token(suite: RunningSuite) -> None:
-    ann, _ = user(suite)
-    cid, _ = user(suite)
-    created(ann, "/tasks", {"title": "Ann's deadline", "type_id": type_id(ann, "Email"),
+    ann, _ = suite.new_user(prefix="tasks")
+    cid, _ = suite.new_user(prefix="tasks")
+    ann.created("/tasks", {"title": "Ann's deadline", "type_id": type_id(ann, "Email"),
                             "due": "2027-01-10T12:00:00+01:00"})
-    created(ann, "/tasks", {"title": "Ann's meeting", "type_id": type_id(ann, "Meeting"),
+    ann.created("/tasks", {"title": "Ann's meeting", "type_id": type_id(ann, "Meeting"),
                             "start": "2027-01-11T09:00:00+01:00", "end": "2027-01-11T10:00:00+01:00"})
-    created(cid, "/tasks", {"title": "Cid's task", "type_id": type_id(cid, "Email")})
-    feed = created(ann, "/tasks/feed", {})
+    cid.created("/tasks", {"title": "Cid's task", "type_id": type_id(cid, "Email")})
+    feed = ann.created("/tasks/feed", {})
     url = f"{suite.gateway}{feed['path']}"
     calendar = icalendar.Calendar.from_ical(requests.get(url, timeout=10).content)
     titles = sorted(str(c["SUMMARY"]) for c in calendar.walk() if c.name in ("VEVENT", "VTODO"))
     assert titles == ["Ann's deadline", "Ann's meeting"]
-    created(ann, "/tasks/feed", {})
+    ann.created("/tasks/feed", {})
     assert requests.get(url, timeout=10).status_code == 404
 
 
 def test_bad_input_is_a_422_naming_the_field_and_leaves_no_task_and_no_event(suite: RunningSuite) -> None:
     admin = suite.client()
-    cid, cid_user = user(suite)
+    cid, cid_user = suite.new_user(prefix="tasks")
     email = type_id(cid, "Email")
-    hidden = created(admin, "/persons", {"first_name": "Hidden", "last_name": "Person"})
+    hidden = admin.created("/persons", {"first_name": "Hidden", "last_name": "Person"})
     linking(admin, "/tasks", {"title": "Admin's", "type_id": email, "links": [{"type": "person", "id": hidden["id"]}]})
     cases = {
         "type_id": {"title": "x", "type_id": "99999999-9999-4999-8999-999999999999"},
@@ -202,25 +185,23 @@ def test_bad_input_is_a_422_naming_the_field_and_leaves_no_task_and_no_event(sui
         response = cid.post("/tasks", json=body)
         assert response.status_code == 422, (field, response.text)
         assert field in response.json()["errors"], (field, response.json())
-    good = created(cid, "/tasks", {"title": "The one good task", "type_id": email})
+    good = cid.created("/tasks", {"title": "The one good task", "type_id": email})
     entries_of(admin, good["id"], 1)
     assert [t["id"] for t in cid.get("/tasks").json()["items"]] == [good["id"]]
     assert [e["object_id"] for e in admin.audit_entries(user_id=cid_user["id"], object_type="task")] == [good["id"]]
 
 
-
-
 def test_a_won_deal_gets_its_process_s_post_sale_tasks_once_per_close(suite: RunningSuite) -> None:
     admin = suite.client()
-    won_template = created(admin, "/task-templates", {"name": f"Won {time.monotonic_ns()}", "items": [
+    won_template = admin.created("/task-templates", {"name": f"Won {time.monotonic_ns()}", "items": [
         {"title": "Thank the customer", "type_id": type_id(admin, "Email"), "delay_days": 0},
         {"title": "Ask for a review", "type_id": type_id(admin, "Call"), "delay_days": 14}]})
-    lost_template = created(admin, "/task-templates", {"name": f"Lost {time.monotonic_ns()}", "items": [
+    lost_template = admin.created("/task-templates", {"name": f"Lost {time.monotonic_ns()}", "items": [
         {"title": "Ask why", "type_id": type_id(admin, "Call"), "delay_days": 2}]})
-    process = created(admin, "/processes", {"name": f"Post-sale {time.monotonic_ns()}", "stages": [{"name": "Lead"}],
+    process = admin.created("/processes", {"name": f"Post-sale {time.monotonic_ns()}", "stages": [{"name": "Lead"}],
                                             "won_task_template_id": won_template["id"],
                                             "lost_task_template_id": lost_template["id"]})
-    deal = created(admin, "/deals", {"name": "Fleet", "value": "10.00", "currency": "CZK", "process_id": process["id"]})
+    deal = admin.created("/deals", {"name": "Fleet", "value": "10.00", "currency": "CZK", "process_id": process["id"]})
 
     def titles(count: int) -> list[str]:
         found = wait_for(lambda: len(items := admin.get(

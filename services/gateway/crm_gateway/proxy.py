@@ -8,11 +8,13 @@ from http.client import HTTPConnection, HTTPException, HTTPResponse
 from typing import Iterator
 from urllib.parse import quote
 
-from flask import Request, Response
+from flask import Request, Response, g
 
+from crm_shared import tracing
+from crm_shared.web import ROUTE_LABEL
 from crm_shared.problems import BadGateway, GatewayTimeout, NotFound, ServiceUnavailable
 
-from crm_gateway.routes import RouteTable
+from crm_gateway.routes import API_PREFIX, RouteTable
 from crm_gateway.upstream import Body, Upstream
 
 log = logging.getLogger(__name__)
@@ -56,7 +58,23 @@ class Proxy:
         if service is None:
             raise NotFound(f"No service serves {request.path}.")
         upstream = self.upstreams[service[0]]
+        # counted by owned first segment (bounded by the route table), never by the raw path
+        segment, _, rest = request.path[len(API_PREFIX):].partition("/")
+        g.setdefault(ROUTE_LABEL, f"{API_PREFIX}{segment}" + ("/<path>" if rest else ""))
         body, headers = _outgoing(request, request_id)
+        if not tracing.enabled():
+            return self._send(upstream, request, request_id, body, headers)
+        with tracing.tracer().start_as_current_span(
+            f"{request.method} {upstream.name}", kind=tracing.SpanKind.CLIENT,
+            attributes={"http.request.method": request.method, "server.address": upstream.name},
+        ) as span:
+            tracing.inject(headers)
+            response = self._send(upstream, request, request_id, body, headers)
+            span.set_attribute("http.response.status_code", response.status_code)
+            return response
+
+    @staticmethod
+    def _send(upstream: Upstream, request: Request, request_id: str, body: Body, headers: dict[str, str]) -> Response:
         with _transport_problems(upstream.name, request_id):
             target = upstream.prefix + _target(request)
             connection, answer = upstream.send(request.method, target, body, headers)

@@ -62,6 +62,12 @@ class ApiClient:
         """Call `/api/v1{path}` with the given headers, or else the client's own."""
         return self.client.open(f"/api/v1{path}", method=method, headers=dict(headers or self.headers), **kwargs)
 
+    def ok(self, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
+        """Call and return the JSON answer, failing with it unless the status is `status`."""
+        response = self.call(method, path, **kwargs)
+        assert response.status_code == status, (response.status_code, response.get_json())
+        return response.get_json()
+
     def events(self) -> list[dict[str, Any]]:
         """Return the events the calls' writes left in the outbox, oldest first."""
         return outbox_events(self.engine)

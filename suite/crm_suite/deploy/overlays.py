@@ -9,8 +9,8 @@ from crm_shared.declaration import ServiceDeclaration
 from crm_suite.deploy.images import image_name
 
 KUSTOMIZATION = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization"}
-#: the traces' destination in production: an OpenTelemetry collector speaking OTLP/gRPC
-COLLECTOR = "http://otel-collector.observability.svc:4317"
+#: the traces' destination in production: an OpenTelemetry collector speaking OTLP/HTTP (crm_shared.tracing)
+COLLECTOR = "http://otel-collector.observability.svc:4318"
 
 
 def base(services: list[ServiceDeclaration]) -> dict[str, Any]:
@@ -60,6 +60,7 @@ def production(services: list[ServiceDeclaration]) -> dict[str, Any]:
                    component="api"),
             _patch("PersistentVolumeClaim", [("replace", "/spec/resources/requests/storage", "20Gi")]),
             _patch("ConfigMap", [("replace", "/data/OTEL_SDK_DISABLED", "false"),
+                                 ("add", "/data/OTEL_TRACES_EXPORTER", "otlp"),
                                  ("add", "/data/OTEL_EXPORTER_OTLP_ENDPOINT", COLLECTOR),
                                  ("add", "/data/OTEL_TRACES_SAMPLER", "parentbased_traceidratio"),
                                  ("add", "/data/OTEL_TRACES_SAMPLER_ARG", "0.1")]),

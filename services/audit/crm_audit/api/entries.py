@@ -109,7 +109,8 @@ def page_json(page: Page) -> dict[str, Any]:
 
 
 def entry_json(entry: AuditEntry) -> dict[str, Any]:
-    """Return an entry in the shape of contract.md, plus its channel."""
+    """Return an entry in the shape of contract.md, plus its channel and the correlation id (the
+    request id that caused it: one request's entries share it, and it names the request in the logs)."""
     return {
         "id": entry.id,
         "occurred_at": entry.occurred_at,
@@ -121,4 +122,5 @@ def entry_json(entry: AuditEntry) -> dict[str, Any]:
         "operation": entry.operation,
         "changes": entry.changes,
         "channel": entry.channel,
+        "correlation_id": entry.correlation_id,
     }

@@ -65,7 +65,7 @@ class AuditUserSchema(Schema):
 
 
 class AuditEntrySchema(Schema):
-    """An audit entry as contract.md shows it, plus the channel the change came through."""
+    """An audit entry as contract.md shows it, plus the channel the change came through and its correlation id."""
 
     id = fields.String()
     occurred_at = fields.AwareDateTime()
@@ -77,6 +77,8 @@ class AuditEntrySchema(Schema):
     operation = fields.String()
     changes = fields.List(fields.Nested(ChangeSchema))
     channel = fields.String()
+    correlation_id = fields.String(metadata={"description": "The request id that caused the change "
+                                                            "(X-Request-ID; shared by one request's entries)."})
 
 
 AuditEntryPageSchema = page_schema(AuditEntrySchema)

@@ -68,6 +68,7 @@ def test_entries_are_listed_newest_first_in_the_contract_shape(client, tokens, s
         "operation": "updated",
         "changes": [{"field": "phones", "before": ["+420 111 222 333"], "after": ["+420 777 888 999"]}],
         "channel": "import",
+        "correlation_id": "req-1",
     }
 
 

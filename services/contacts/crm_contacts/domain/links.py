@@ -29,7 +29,8 @@ def links_of(data: Mapping[str, Any]) -> tuple[str, str, list[Link]]:
 
     A link in `state.links` names its contact as `{"type"|"kind"|"object_type": "person"|
     "company", "id"|"object_id": …}`; links to anything else (e.g. a deal's space) are
-    ignored. A deleted object links nothing any more.
+    ignored. An object about one contact (an interaction) names it in `state.contact`, in
+    the same shape. A deleted object links nothing any more.
     """
     object_type = str(data["object_type"])
     object_id = str(data["object_id"])
@@ -40,7 +41,10 @@ def links_of(data: Mapping[str, Any]) -> tuple[str, str, list[Link]]:
     state = data.get("state") or {}
     name = data.get("object_name") or state.get("name") or state.get("title")
     found: dict[tuple[str, str], Link] = {}
-    for raw in state.get("links") or []:
+    linked = list(state.get("links") or [])
+    if isinstance(state.get("contact"), Mapping):
+        linked.append(state["contact"])
+    for raw in linked:
         if not isinstance(raw, Mapping):
             continue
         kind = raw.get("type") or raw.get("kind") or raw.get("object_type")

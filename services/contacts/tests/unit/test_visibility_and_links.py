@@ -32,6 +32,12 @@ def test_a_deal_event_names_its_contact_links_and_ignores_other_links() -> None:
                                              Link("company", "c1", "deal", "d1", "Big deal")])
 
 
+def test_an_interaction_links_the_contact_it_is_about() -> None:
+    data = {"object_type": "interaction", "object_id": "i1", "object_name": "CALL 2026-12-01", "operation": "created",
+            "state": {"contact": {"type": "person", "id": "p1", "name": "Jana", "deleted": False}}}
+    assert links_of(data) == ("interaction", "i1", [Link("person", "p1", "interaction", "i1", "CALL 2026-12-01")])
+
+
 def test_a_deleted_object_links_nothing() -> None:
     data = {"object_type": "deal", "object_id": "d1", "operation": "deleted",
             "state": {"links": [{"type": "person", "id": "p1"}]}}

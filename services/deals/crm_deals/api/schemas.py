@@ -1,27 +1,15 @@
 """What the deals API accepts and answers; money travels as strings ("1234.50") to stay exact."""
 from __future__ import annotations
 
-from typing import Any
+from marshmallow import Schema, fields, validate
 
-from marshmallow import Schema, ValidationError, fields, validate
-
-from crm_shared.schema_fields import UUIDString
+from crm_shared.schema_fields import DecimalText, UUIDString
 from crm_shared.schemas import PageArgsSchema, RecordOutSchema, RecordRefSchema, StrictSchema, page_schema
 
 from crm_deals.domain.deal_query import SORTS
 from crm_deals.domain.deals import STATUSES
 from crm_deals.domain.links import LINK_TYPES
-from crm_deals.domain.money import CURRENCIES, to_decimal
-
-
-class DecimalText(fields.Field):
-    """An exact decimal given as a string (or a JSON number), kept as Decimal inside, written as a string."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        try:
-            return to_decimal(value)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+from crm_deals.domain.money import CURRENCIES
 
 
 class StageInSchema(StrictSchema):

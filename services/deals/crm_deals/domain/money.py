@@ -1,8 +1,12 @@
 """Exact money: ISO 4217 currencies, their minor units, and product line totals."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal
+
+from crm_shared.decimals import LIMIT, OUT_OF_RANGE, PLACES, as_text, in_range, to_decimal
+
+__all__ = ["CURRENCIES", "HUNDRED", "LIMIT", "OUT_OF_RANGE", "PLACES", "as_text", "in_minor_units", "in_range",
+           "line_total", "to_decimal"]
 
 #: ISO 4217 codes in use and their number of minor units (the decimals an amount keeps)
 CURRENCIES: dict[str, int] = {
@@ -18,29 +22,6 @@ CURRENCIES: dict[str, int] = {
 }
 
 HUNDRED = Decimal(100)
-#: the most decimals any stored amount, quantity or price may have
-PLACES = Decimal("0.0001")
-#: every amount, quantity and price is below this: it keeps four decimals exactly in a
-#: 64-bit integer of 1/10,000 (SQLite) and in the NUMERIC(20, 4) columns (PostgreSQL)
-LIMIT = Decimal(10) ** 14
-OUT_OF_RANGE = "Out of range: at most 14 digits before the decimal point."
-
-
-def to_decimal(value: Any) -> Decimal:
-    """Read an exact decimal from a string or number (a float as the digits it was written with)."""
-    if isinstance(value, bool):
-        raise ValueError("Not a valid decimal number.")
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValueError("Not a valid decimal number.") from None
-    if not number.is_finite():
-        raise ValueError("Not a finite number.")
-    if abs(number) >= LIMIT:
-        raise ValueError(OUT_OF_RANGE)
-    if number != number.quantize(PLACES, rounding=ROUND_HALF_UP):
-        raise ValueError("At most four decimal places.")
-    return number
 
 
 def in_minor_units(amount: Decimal, currency: str) -> Decimal:
@@ -59,11 +40,3 @@ def line_total(quantity: Decimal, unit_price: Decimal, discount_percent: Decimal
     return in_minor_units(total, currency)
 
 
-def in_range(amount: Decimal) -> bool:
-    """Tell whether an amount can be stored."""
-    return abs(amount) < LIMIT
-
-
-def as_text(amount: Decimal | None) -> str | None:
-    """Write an amount as a plain string ("1234.50"), never in exponent notation."""
-    return None if amount is None else format(amount, "f")

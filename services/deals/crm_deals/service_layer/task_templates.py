@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from crm_shared.envelope import SYSTEM, CloudEvent, InvalidEvent
+from crm_shared.envelope import SYSTEM, CloudEvent
 from crm_shared.errors import ValidationFailed
+from crm_shared.following import object_of
 from crm_shared.types import utcnow
 
 from crm_deals.domain.events import process_changed
@@ -57,14 +58,9 @@ def handle_template_event(uow: DealsUnitOfWork, event: CloudEvent, operation: st
 
 
 def _template(event: CloudEvent, *, gone: bool) -> KnownTemplate:
-    """Read the template tolerantly: the id from `object_id`, `state.id` or the subject; the name from the state."""
-    data = event.data
-    state = data.get("state") if isinstance(data.get("state"), Mapping) else {}
-    template_id = data.get("object_id") or state.get("id") or event.subject
-    if not isinstance(template_id, str) or not template_id:
-        raise InvalidEvent("the event names no task template id")
-    name = state.get("name") or data.get("object_name")
-    return KnownTemplate(id=template_id, name=str(name) if name else None, gone=gone, sequence=event.sequence)
+    """Read the template tolerantly (`crm_shared.following.object_of`)."""
+    template = object_of(event)
+    return KnownTemplate(id=template.id, name=template.name, gone=gone, sequence=event.sequence)
 
 
 def _drop_from_processes(uow: DealsUnitOfWork, template_id: str) -> None:

@@ -28,11 +28,6 @@ ADMIN = issuer.headers("admin", name="Admin")
 class Api(ApiClient):
     """A test client calling as USER unless told otherwise, that also reads the outbox the writes leave behind."""
 
-    def ok(self, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
-        response = self.call(method, path, **kwargs)
-        assert response.status_code == status, response.get_json()
-        return response.get_json()
-
     def default_process(self) -> dict[str, Any]:
         return self.ok("GET", "/processes")["items"][0]
 

@@ -50,7 +50,8 @@ class StatusRepository:
     def all(self, *, for_update: bool = False) -> list[TaskStatus]:
         query = sa.select(task_statuses).order_by(task_statuses.c.position, task_statuses.c.id)
         rows = self.connection.execute(query.with_for_update() if for_update else query).mappings()
-        return [TaskStatus(id=row["id"], name=row["name"], position=row["position"]) for row in rows]
+        return [TaskStatus(id=row["id"], name=row["name"], position=row["position"], version=row["version"])
+                for row in rows]
 
     def add(self, status: TaskStatus) -> None:
         self.connection.execute(task_statuses.insert(), status.as_dict())
@@ -58,7 +59,7 @@ class StatusRepository:
     def save_all(self, statuses: list[TaskStatus]) -> None:
         for status in statuses:
             self.connection.execute(task_statuses.update().where(task_statuses.c.id == status.id),
-                                    {"name": status.name, "position": status.position})
+                                    {"name": status.name, "position": status.position, "version": status.version})
 
     def remove(self, status_id: str) -> None:
         self.connection.execute(task_statuses.delete().where(task_statuses.c.id == status_id))
@@ -71,13 +72,13 @@ class SettingsRepository:
         self.connection = connection
 
     def get(self, *, for_update: bool = False) -> TaskSettings:
-        query = sa.select(task_settings.c.statuses_enabled).where(task_settings.c.id == 1)
-        enabled = self.connection.execute(query.with_for_update() if for_update else query).scalar()
-        return TaskSettings(statuses_enabled=bool(enabled))
+        query = sa.select(task_settings.c.statuses_enabled, task_settings.c.version).where(task_settings.c.id == 1)
+        row = self.connection.execute(query.with_for_update() if for_update else query).one()
+        return TaskSettings(statuses_enabled=bool(row.statuses_enabled), version=row.version)
 
     def save(self, settings: TaskSettings) -> None:
         self.connection.execute(task_settings.update().where(task_settings.c.id == 1),
-                                {"statuses_enabled": settings.statuses_enabled})
+                                {"statuses_enabled": settings.statuses_enabled, "version": settings.version})
 
 
 def _type(row: Any) -> TaskType:

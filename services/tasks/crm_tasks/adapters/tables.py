@@ -29,6 +29,7 @@ task_statuses = sa.Table(
     sa.Column("id", sa.String(36), primary_key=True),
     sa.Column("name", sa.String(100), nullable=False),
     sa.Column("position", sa.Integer(), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False, server_default="1"),
 )
 
 #: one row, id 1: the installation's task settings
@@ -36,6 +37,7 @@ task_settings = sa.Table(
     "task_settings", metadata,
     sa.Column("id", sa.Integer(), primary_key=True),
     sa.Column("statuses_enabled", sa.Boolean(), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False, server_default="1"),
 )
 
 tasks = sa.Table(

@@ -44,6 +44,7 @@ class StatusOutSchema(Schema):
     id = fields.String()
     name = fields.String()
     position = fields.Integer()
+    version = fields.Integer()
 
 
 class StatusOrderSchema(StrictSchema):

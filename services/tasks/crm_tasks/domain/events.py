@@ -12,6 +12,7 @@ from crm_shared.events import ObjectChanged
 
 from crm_tasks.domain.comments import Comment
 from crm_tasks.domain.spaces import Space
+from crm_tasks.domain.statuses import TaskSettings, TaskStatus
 from crm_tasks.domain.task_types import TaskType
 from crm_tasks.domain.tasks import Task
 from crm_tasks.domain.templates import TaskTemplate
@@ -67,4 +68,25 @@ def task_type_changed(task_type: TaskType, operation: str, changes: Sequence[Cha
         object_type="task_type", object_id=task_type.id, object_name=task_type.name,
         object_link=task_type.link, operation=operation, sequence=task_type.version,
         changes=tuple(changes), state=task_type.state(),
+    )
+
+
+def status_changed(status: TaskStatus, operation: str, changes: Sequence[Change]) -> ObjectChanged:
+    """Describe a committed change of a task status (`crm.task_status.<operation>`)."""
+    return ObjectChanged(
+        object_type="task_status", object_id=status.id, object_name=status.name, object_link=status.link,
+        operation=operation, sequence=status.version, changes=tuple(changes), state=status.as_dict(),
+    )
+
+
+#: the settings are one object; this is its id in their events and the audit log
+SETTINGS_ID = "task-settings"
+
+
+def settings_changed(settings: TaskSettings, changes: Sequence[Change]) -> ObjectChanged:
+    """Describe a committed change of the task settings (`crm.task_settings.updated`)."""
+    return ObjectChanged(
+        object_type="task_settings", object_id=SETTINGS_ID, object_name="Task settings",
+        object_link="/api/v1/task-settings", operation=UPDATED, sequence=settings.version,
+        changes=tuple(changes), state=settings.as_dict(),
     )

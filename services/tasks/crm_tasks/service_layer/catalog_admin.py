@@ -4,12 +4,16 @@ from __future__ import annotations
 import uuid
 from typing import Any, Mapping, Sequence
 
+from crm_shared.changes import Change, created, deleted
 from crm_shared.errors import Conflict, NotFound
 
-from crm_tasks.domain.events import CREATED, DELETED, UPDATED, task_type_changed
+from crm_tasks.domain.events import CREATED, DELETED, UPDATED, settings_changed, status_changed, task_type_changed
 from crm_tasks.domain.statuses import TaskSettings, TaskStatus, in_order, new_status, reordered, without
 from crm_tasks.domain.task_types import TaskType, new_type
 from crm_tasks.service_layer.unit_of_work import TasksUnitOfWork
+
+#: the fields of a status its created and deleted events list
+STATUS_FIELDS = ("name", "position")
 
 
 def list_types(uow: TasksUnitOfWork) -> list[TaskType]:
@@ -61,8 +65,10 @@ def get_settings(uow: TasksUnitOfWork) -> TaskSettings:
 
 def update_settings(uow: TasksUnitOfWork, patch: Mapping[str, Any]) -> TaskSettings:
     with uow:
-        settings = uow.settings.get(for_update=True).updated(dict(patch))
-        uow.settings.save(settings)
+        settings, changes = uow.settings.get(for_update=True).updated(dict(patch))
+        if changes:
+            uow.settings.save(settings)
+            uow.emit(settings_changed(settings, changes))
         uow.commit()
     return settings
 
@@ -76,6 +82,7 @@ def create_status(uow: TasksUnitOfWork, name: Any) -> TaskStatus:
     with uow:
         status = new_status(name, id=str(uuid.uuid4()), current=uow.statuses.all(for_update=True))
         uow.statuses.add(status)
+        uow.emit(status_changed(status, CREATED, created(status.as_dict(), STATUS_FIELDS)))
         uow.commit()
     return status
 
@@ -83,30 +90,39 @@ def create_status(uow: TasksUnitOfWork, name: Any) -> TaskStatus:
 def rename_status(uow: TasksUnitOfWork, status_id: str, name: Any) -> TaskStatus:
     with uow:
         statuses = uow.statuses.all(for_update=True)
-        status = _existing_status(statuses, status_id).renamed(name)
-        uow.statuses.save_all([status])
+        renamed = _existing_status(statuses, status_id).renamed(name)
+        _save_statuses(uow, [renamed])
         uow.commit()
-    return status
+    return renamed[0]
 
 
 def reorder_statuses(uow: TasksUnitOfWork, ids: Sequence[str]) -> list[TaskStatus]:
     with uow:
-        statuses = reordered(uow.statuses.all(for_update=True), list(ids))
-        uow.statuses.save_all(statuses)
+        placed = reordered(uow.statuses.all(for_update=True), list(ids))
+        _save_statuses(uow, placed)
         uow.commit()
-    return statuses
+    return in_order([status for status, _ in placed])
 
 
 def delete_status(uow: TasksUnitOfWork, status_id: str) -> None:
     """Remove a status no task is in (409 otherwise); the others close the gap."""
     with uow:
         statuses = uow.statuses.all(for_update=True)
-        _existing_status(statuses, status_id)
+        status = _existing_status(statuses, status_id)
         if uow.tasks.uses_status(status_id):
             raise Conflict("Tasks are in this status; move them to another first.")
         uow.statuses.remove(status_id)
-        uow.statuses.save_all(without(statuses, status_id))
+        uow.emit(status_changed(status, DELETED, deleted(status.as_dict(), STATUS_FIELDS)))
+        _save_statuses(uow, without(statuses, status_id))
         uow.commit()
+
+
+def _save_statuses(uow: TasksUnitOfWork, changed: Sequence[tuple[TaskStatus, list[Change]]]) -> None:
+    """Store the statuses that changed, each change an event of its status."""
+    moved = [(status, changes) for status, changes in changed if changes]
+    uow.statuses.save_all([status for status, _ in moved])
+    for status, changes in moved:
+        uow.emit(status_changed(status, UPDATED, changes))
 
 
 def _existing_type(uow: TasksUnitOfWork, type_id: str) -> TaskType:

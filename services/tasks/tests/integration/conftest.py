@@ -7,31 +7,16 @@ from typing import Any, Iterator
 import pytest
 
 from crm_shared.testing.apps import ApiClient, migrated_app
-from crm_shared.testing.tokens import TokenIssuer
+from crm_shared.testing.callers import AS_ADMIN, AS_ANN, AS_BOB, AS_CID, ANN, BOB, CID, issuer  # noqa: F401
 
 from crm_tasks.app import create_app
 from crm_tasks.declaration import SERVICE
 
 from .record_events import handle, record_event
 
-issuer = TokenIssuer()
-ANN = "11111111-1111-1111-1111-111111111111"
-BOB = "22222222-2222-2222-2222-222222222222"
-CID = "33333333-3333-3333-3333-333333333333"
-AS_ANN = issuer.headers("user", user_id=ANN, name="Ann Author", manager_id=BOB)
-AS_BOB = issuer.headers("manager", user_id=BOB, name="Bob Boss", team=[ANN])
-AS_CID = issuer.headers("user", user_id=CID, name="Cid Colleague")
-AS_ADMIN = issuer.headers("admin", name="Ada Admin")
-
 
 class Api(ApiClient):
     """The tasks API as a test drives it."""
-
-    def ok(self, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
-        """Call and return the JSON answer, failing with it unless the status is `status`."""
-        response = self.call(method, path, **kwargs)
-        assert response.status_code == status, (response.status_code, response.get_json())
-        return response.get_json()
 
     def type_id(self, name: str) -> str:
         return next(t["id"] for t in self.ok("GET", "/task-types")["items"] if t["name"] == name)

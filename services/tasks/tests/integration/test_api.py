@@ -45,6 +45,22 @@ def test_statuses_when_on_place_new_tasks_first_and_done_ones_last_and_reorder_a
     assert api.call("DELETE", f"/task-statuses/{extra['id']}", headers=AS_ADMIN).status_code == 204
 
 
+def test_settings_and_status_changes_are_audited_events(api: Api) -> None:
+    before = len(api.events())
+    api.ok("PATCH", "/task-settings", json={"statuses_enabled": True}, headers=AS_ADMIN)
+    api.ok("PATCH", "/task-settings", json={"statuses_enabled": True}, headers=AS_ADMIN)  # no change: no event
+    waiting = api.ok("POST", "/task-statuses", 201, json={"name": "Waiting"}, headers=AS_ADMIN)
+    api.ok("PATCH", f"/task-statuses/{waiting['id']}", json={"name": "On hold"}, headers=AS_ADMIN)
+    assert api.call("DELETE", f"/task-statuses/{waiting['id']}", headers=AS_ADMIN).status_code == 204
+    events = api.events()[before:]
+    assert [(e["type"], e["sequence"]) for e in events] == [
+        ("crm.task_settings.updated", 2), ("crm.task_status.created", 1), ("crm.task_status.updated", 2),
+        ("crm.task_status.deleted", 2)]
+    assert changes_of(events[0]) == [("statuses_enabled", False, True)]
+    assert changes_of(events[2]) == [("name", "Waiting", "On hold")]
+    assert changes_of(events[3]) == [("name", "On hold", None), ("position", 3, None)]
+
+
 def test_a_title_is_all_a_task_needs_its_type_is_then_the_first_in_the_list(api: Api) -> None:
     task = api.ok("POST", "/tasks", 201, json={"title": "Just remember this"})
     assert (task["type_id"], task["type_name"]) == (api.type_id("Email"), "Email")

@@ -33,6 +33,15 @@ class InMemoryStatuses:
     def all(self, *, for_update: bool = False) -> list[TaskStatus]:
         return list(self.items.values())
 
+    def add(self, status: TaskStatus) -> None:
+        self.items[status.id] = status
+
+    def save_all(self, statuses: Iterable[TaskStatus]) -> None:
+        self.items.update({status.id: status for status in statuses})
+
+    def remove(self, status_id: str) -> None:
+        self.items.pop(status_id, None)
+
 
 class InMemorySettings:
     def __init__(self, settings: TaskSettings = TaskSettings()) -> None:

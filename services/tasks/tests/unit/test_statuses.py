@@ -20,7 +20,10 @@ def statuses():  # type: ignore[no-untyped-def]
 
 def test_statuses_are_off_until_the_setting_turns_them_on() -> None:
     assert TaskSettings().statuses_enabled is False
-    assert TaskSettings().updated({"statuses_enabled": True}).as_dict() == {"statuses_enabled": True}
+    settings, changes = TaskSettings().updated({"statuses_enabled": True})
+    assert (settings.as_dict(), settings.version) == ({"statuses_enabled": True}, 2)
+    assert [c.as_dict() for c in changes] == [{"field": "statuses_enabled", "before": False, "after": True}]
+    assert TaskSettings().updated({"statuses_enabled": False}) == (TaskSettings(), [])
     with pytest.raises(TaskRuleBroken):
         TaskSettings().updated({"statuses_enabled": "on"})
 
@@ -31,15 +34,19 @@ def test_the_default_statuses_are_to_do_in_progress_and_done_in_that_order() -> 
 
 def test_a_new_status_goes_last_and_needs_a_name() -> None:
     assert new_status(" Waiting ", id="wait", current=statuses()).as_dict() == {
-        "id": "wait", "name": "Waiting", "position": 3}
+        "id": "wait", "name": "Waiting", "position": 3, "version": 1}
     with pytest.raises(TaskRuleBroken) as broken:
         new_status(" ", id="x", current=statuses())
     assert "name" in broken.value.errors
 
 
 def test_reordering_takes_exactly_the_current_ids() -> None:
-    assert [s.name for s in in_order(reordered(statuses(), ["done", "todo", "doing"]))] == [
-        "Done", "To do", "In progress"]
+    placed = reordered(statuses(), ["done", "todo", "doing"])
+    assert [s.name for s in in_order([status for status, _ in placed])] == ["Done", "To do", "In progress"]
+    assert [(s.id, s.version, [c.as_dict() for c in changes]) for s, changes in placed] == [
+        ("done", 2, [{"field": "position", "before": 2, "after": 0}]),
+        ("todo", 2, [{"field": "position", "before": 0, "after": 1}]),
+        ("doing", 2, [{"field": "position", "before": 1, "after": 2}])]
     for ids in (["done", "todo"], ["done", "todo", "doing", "todo"], ["done", "todo", "other"]):
         with pytest.raises(TaskRuleBroken) as broken:
             reordered(statuses(), ids)
@@ -47,12 +54,16 @@ def test_reordering_takes_exactly_the_current_ids() -> None:
 
 
 def test_removing_a_status_renumbers_the_others_without_gaps() -> None:
-    assert [(s.id, s.position) for s in without(statuses(), "doing")] == [("todo", 0), ("done", 1)]
+    left = without(statuses(), "doing")
+    assert [(s.id, s.position) for s, _ in left] == [("todo", 0), ("done", 1)]
+    assert [bool(changes) for _, changes in left] == [False, True]  # only the moved one changed
 
 
 def test_a_renamed_status_keeps_its_place() -> None:
-    renamed = statuses()[1].renamed("Working")
-    assert (renamed.id, renamed.name, renamed.position) == ("doing", "Working", 1)
+    renamed, changes = statuses()[1].renamed("Working")
+    assert (renamed.id, renamed.name, renamed.position, renamed.version) == ("doing", "Working", 1, 2)
+    assert [c.as_dict() for c in changes] == [{"field": "name", "before": "In progress", "after": "Working"}]
+    assert statuses()[1].renamed("In progress")[1] == []
 
 
 def test_with_statuses_on_a_new_task_starts_in_the_first_status(make_task, catalog_with_statuses) -> None:

@@ -1,0 +1,1 @@
+"""The interactions service: templates, the interaction log, automatic rules, inbound communications, attachments."""
