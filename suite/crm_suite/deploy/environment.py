@@ -17,7 +17,6 @@ def common(services: list[ServiceDeclaration]) -> dict[str, str]:
         "CRM_DATA_DIR": DATA_DIR,
         "CRM_LOG_LEVEL": "INFO",
         "CRM_WEB_WORKERS": "2",
-        "CRM_WEB_THREADS": "4",
         **{f"CRM_{service.name.upper()}_URL": f"http://{service.name}:{service.port}" for service in services},
         "PROMETHEUS_MULTIPROC_DIR": METRICS_DIR,
         # traces are off unless an overlay names a collector (the standard OTEL_* variables)
