@@ -1,0 +1,80 @@
+"""Settings, the per-user change marks the live streams watch, and stream tickets."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from crm_shared.upsert import insert_missing
+
+from crm_counters.adapters.tables import count_changes, counter_settings, stream_tickets
+from crm_counters.domain.settings import GLOBAL, CounterSettings
+
+
+class SettingsRepository:
+    """The global settings and each user's own."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def get(self, scope: str) -> CounterSettings | None:
+        row = self.connection.execute(
+            sa.select(counter_settings).where(counter_settings.c.scope == scope)).mappings().first()
+        return CounterSettings(**row) if row else None
+
+    def global_settings(self) -> CounterSettings:
+        return self.get(GLOBAL) or CounterSettings(GLOBAL)
+
+    def save(self, settings: CounterSettings) -> None:
+        """Store settings whose version is one more than the stored one's (0: new)."""
+        values = {"window_minutes": settings.window_minutes, "mode": settings.mode, "version": settings.version}
+        if settings.version == 1:
+            insert_missing(self.connection, counter_settings, {"scope": settings.scope, **values})
+        self.connection.execute(counter_settings.update().where(counter_settings.c.scope == settings.scope)
+                                .values(**values))
+
+
+class ChangeMarks:
+    """A version per user that goes up whenever the user's counts may have changed."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def mark(self, user_ids: Iterable[str], now: datetime) -> None:
+        """Raise the version of each user (in id order, so two writers never deadlock)."""
+        for user_id in sorted(set(user_ids)):
+            insert_missing(self.connection, count_changes, {"user_id": user_id, "version": 0, "changed_at": now})
+            self.connection.execute(count_changes.update().where(count_changes.c.user_id == user_id)
+                                    .values(version=count_changes.c.version + 1, changed_at=now))
+
+    def since(self, moment: datetime) -> dict[str, int]:
+        """Return the version of every user marked at or after `moment`."""
+        rows = self.connection.execute(sa.select(count_changes.c.user_id, count_changes.c.version)
+                                       .where(count_changes.c.changed_at >= moment))
+        return {user_id: version for user_id, version in rows}
+
+
+class StreamTickets:
+    """Tickets to open one stream: the SHA-256 of the secret, the caller it was issued to, until when."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, secret_hash: str, principal: dict[str, Any], expires_at: datetime) -> None:
+        self.connection.execute(stream_tickets.insert().values(
+            secret_hash=secret_hash, user_id=principal["id"], principal=principal, expires_at=expires_at))
+
+    def take(self, secret_hash: str, now: datetime) -> dict[str, Any] | None:
+        """Use a ticket up: return its caller if it was unused and unexpired, None otherwise."""
+        row = self.connection.execute(sa.select(stream_tickets).where(
+            stream_tickets.c.secret_hash == secret_hash)).mappings().first()
+        if row is None:
+            return None
+        taken = self.connection.execute(stream_tickets.delete().where(stream_tickets.c.secret_hash == secret_hash))
+        return dict(row["principal"]) if taken.rowcount == 1 and row["expires_at"] > now else None
+
+    def purge(self, now: datetime) -> None:
+        """Forget the expired tickets."""
+        self.connection.execute(stream_tickets.delete().where(stream_tickets.c.expires_at <= now))
