@@ -17,6 +17,7 @@ from typing import Any, Awaitable, Callable
 from urllib.parse import parse_qs
 
 from a2wsgi import WSGIMiddleware
+from flask import Flask
 
 from crm_shared import auth
 from crm_shared.config import Settings
@@ -46,10 +47,11 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 class CountersServer:
     """Route the stream path to the hub and everything else to the Flask app."""
 
-    def __init__(self, wsgi: Any, hub: Hub, authenticate: Callable[[str | None, str | None], str],
-                 executor: ThreadPoolExecutor, *, keep_alive: float = KEEP_ALIVE_SECONDS,
+    def __init__(self, app: Flask, hub: Hub, authenticate: Callable[[str | None, str | None], str],
+                 executor: ThreadPoolExecutor, *, threads: int = 4, keep_alive: float = KEEP_ALIVE_SECONDS,
                  max_seconds: float = MAX_STREAM_SECONDS) -> None:
-        self.wsgi = wsgi
+        self.app = app
+        self.wsgi = WSGIMiddleware(app, workers=threads)
         self.hub = hub
         self.authenticate = authenticate
         self.executor = executor
@@ -179,8 +181,7 @@ def create_asgi(settings: Settings | None = None, *, verifier: auth.TokenVerifie
     hub = Hub(compute=lambda user_id: live_counts(context.uow_factory(), user_id, utcnow()),
               marks_since=lambda moment: marks_since(context.uow_factory(), moment), executor=executor,
               clock=utcnow)
-    return CountersServer(WSGIMiddleware(app, workers=threads), hub, authenticator(verifier, context.uow_factory),
-                          executor)
+    return CountersServer(app, hub, authenticator(verifier, context.uow_factory), executor, threads=threads)
 
 
 __all__ = ["CountersServer", "create_asgi"]
