@@ -8,4 +8,7 @@ SERVICE = ServiceDeclaration(
     queue=ConsumerQueue("counters", ("crm.task.#", "crm.interaction.#", "crm.person.#", "crm.company.#",
                                      "crm.deal.#")),
     routes=("counters",),
+    # a browser's EventSource sends no Authorization header: the stream takes a ticket instead, and
+    # checks it (or the header) itself
+    public_routes=("counters/stream",),
 )
