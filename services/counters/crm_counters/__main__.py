@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
-from crm_shared import logs
+from crm_shared import hostile_input, logs
 from crm_shared.cli import migrations_location, run_service
 from crm_shared.config import Settings
 
@@ -12,6 +13,16 @@ from crm_counters.consumer import consume
 from crm_counters.declaration import SERVICE
 
 MIGRATIONS = migrations_location(SERVICE)
+
+#: how uvicorn serves the counters (the tests serve them the same way)
+SERVER_OPTIONS: dict[str, Any] = {
+    "lifespan": "on", "log_config": None, "log_level": "warning", "access_log": False, "server_header": False,
+    # like gunicorn's in cli.serve: the gateway keeps connections alive for reuse, and a stop waits briefly
+    "timeout_keep_alive": 30, "timeout_graceful_shutdown": 3,
+    # above the suite's own limits, so that the app answers over-long targets (414) and headers (431)
+    # as problems rather than the server in its own format
+    "h11_max_incomplete_event_size": 8 * hostile_input.MAX_HEADER_LENGTH,
+}
 
 
 def serve(settings: Settings) -> None:
@@ -21,8 +32,7 @@ def serve(settings: Settings) -> None:
     logs.configure(SERVICE.name)
     os.environ["CRM_JSON_LOGS"] = SERVICE.name
     uvicorn.run("crm_counters.asgi:create_asgi", factory=True, host=os.environ.get("CRM_BIND_HOST", "127.0.0.1"),
-                port=settings.port, lifespan="on", log_config=None, log_level="warning", access_log=False,
-                timeout_keep_alive=30, timeout_graceful_shutdown=3, server_header=False)
+                port=settings.port, **SERVER_OPTIONS)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -116,6 +116,9 @@ class Hub:
         while True:
             await self._sleep()
             started = self.clock()
+            if not self.listeners:
+                since = started  # nobody to tell: no query at all
+                continue
             try:
                 changed = await self._changed_since(since - self.horizon)
                 since = started

@@ -20,6 +20,7 @@ from crm_shared.migrations import upgrade
 from crm_shared.service_app import context_of
 from crm_shared.types import utcnow
 
+from crm_counters.__main__ import SERVER_OPTIONS
 from crm_counters.asgi import STREAM_PATH, CountersServer, create_asgi
 from crm_counters.declaration import SERVICE
 
@@ -45,8 +46,7 @@ def served(any_database_url: str, tmp_path: Path) -> Iterator[Served]:
     upgrade(settings.database_url, migrations_location(SERVICE), SERVICE.name)
     app = create_asgi(settings, verifier=issuer.verifier(), people=People("ann", "bob"))
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning",
-                                           timeout_graceful_shutdown=1))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **SERVER_OPTIONS))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -114,3 +114,11 @@ def test_a_hundred_open_streams_each_get_their_user_s_change_and_no_thread_is_he
     assert threading.active_count() <= threads_open + 20  # the readers' pool, not one thread per stream
     for stream in streams:
         stream.close()
+
+
+def test_over_long_targets_and_headers_are_problems_on_the_service_s_own_port(served: Served) -> None:
+    long_target = requests.get(f"{served.url}/api/v1/counters/me?q={'a' * 10_000}", headers=AS_ANN, timeout=5)
+    long_header = requests.get(f"{served.url}/api/v1/counters/me", headers={**AS_ANN, "X-Note": "a" * 10_000},
+                               timeout=5)
+    assert (long_target.status_code, long_header.status_code) == (414, 431)
+    assert {long_target.headers["Content-Type"], long_header.headers["Content-Type"]} == {"application/problem+json"}
