@@ -27,7 +27,7 @@ from crm_shared.sessions import verifier_from_settings
 from crm_shared.types import utcnow
 
 from crm_counters.app import create_app
-from crm_counters.live.hub import Hub
+from crm_counters.live.hub import Hub, Listener
 from crm_counters.service_layer.counting import live_counts, marks_since
 from crm_counters.service_layer.tickets import take_ticket
 from crm_counters.service_layer.unit_of_work import SERVICE
@@ -101,15 +101,20 @@ class CountersServer:
         try:
             user_id = await asyncio.get_running_loop().run_in_executor(
                 self.executor, self.authenticate, headers.get("authorization"), ticket)
+            self.start()
+            listener = await self.hub.listen(user_id)
         except Problem as problem:
             await _problem(send, problem.status, problem.title, problem.detail, request_id,
                            [(k.lower().encode(), v.encode()) for k, v in problem.headers.items()])
             return
-        self.start()
-        await self._serve(user_id, request_id, receive, send)
+        except Exception:  # the database is away: the client retries, as EventSource does by itself
+            log.warning("a stream could not be opened", exc_info=True, extra={"request_id": request_id})
+            await _problem(send, 503, "Service Unavailable", "The counters cannot be read right now; retry shortly.",
+                           request_id, [(b"retry-after", b"1")])
+            return
+        await self._serve(listener, request_id, receive, send)
 
-    async def _serve(self, user_id: str, request_id: str, receive: Receive, send: Send) -> None:
-        listener = await self.hub.listen(user_id)
+    async def _serve(self, listener: Listener, request_id: str, receive: Receive, send: Send) -> None:
         gone = asyncio.get_running_loop().create_task(_disconnected(receive))
         gone.add_done_callback(lambda _task: listener.close())
         ends = time.monotonic() + self.max_seconds

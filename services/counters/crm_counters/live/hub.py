@@ -153,7 +153,9 @@ class Hub:
 
     async def _changed_since(self, moment: datetime) -> list[str]:
         marks = await asyncio.get_running_loop().run_in_executor(self.executor, self.marks_since, moment)
-        changed = [user for user, version in marks.items() if self.versions.get(user) != version]
+        # only the users listened to (and everyone's mark) are remembered: the others are not computed
+        changed = [user for user, version in marks.items()
+                   if (user in self.listeners or user == EVERYONE) and self.versions.get(user) != version]
         for user in changed:
             self.versions[user] = marks[user]
         if EVERYONE in changed:
