@@ -28,7 +28,7 @@ from crm_shared.types import utcnow
 
 from crm_counters.app import create_app
 from crm_counters.live.hub import Hub, Listener
-from crm_counters.service_layer.counting import live_counts, marks_since
+from crm_counters.service_layer.counting import live_counts, marks_of
 from crm_counters.service_layer.tickets import take_ticket
 from crm_counters.service_layer.unit_of_work import SERVICE
 
@@ -184,7 +184,7 @@ def create_asgi(settings: Settings | None = None, *, verifier: auth.TokenVerifie
     threads = int(os.environ.get("CRM_WEB_THREADS") or 4)
     executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="counters-live")
     hub = Hub(compute=lambda user_id: live_counts(context.uow_factory(), user_id, utcnow()),
-              marks_since=lambda moment: marks_since(context.uow_factory(), moment), executor=executor,
+              marks_of=lambda users: marks_of(context.uow_factory(), users), executor=executor,
               clock=utcnow)
     return CountersServer(app, hub, authenticator(verifier, context.uow_factory), executor, threads=threads)
 

@@ -37,7 +37,7 @@ class SettingsRepository:
 
 
 class ChangeMarks:
-    """A version per user that goes up whenever the user's counts may have changed."""
+    """A version per user that goes up whenever the user's counts may have changed (`*`: everyone's)."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -49,11 +49,14 @@ class ChangeMarks:
             self.connection.execute(count_changes.update().where(count_changes.c.user_id == user_id)
                                     .values(version=count_changes.c.version + 1, changed_at=now))
 
-    def since(self, moment: datetime) -> dict[str, int]:
-        """Return the version of every user marked at or after `moment`."""
-        rows = self.connection.execute(sa.select(count_changes.c.user_id, count_changes.c.version)
-                                       .where(count_changes.c.changed_at >= moment))
-        return {user_id: version for user_id, version in rows}
+    def of(self, user_ids: Iterable[str]) -> dict[str, int]:
+        """Return the version of each of these users that was ever marked."""
+        wanted, found = sorted(set(user_ids)), {}
+        for start in range(0, len(wanted), 1000):
+            rows = self.connection.execute(sa.select(count_changes.c.user_id, count_changes.c.version)
+                                           .where(count_changes.c.user_id.in_(wanted[start:start + 1000])))
+            found.update({user_id: version for user_id, version in rows})
+        return found
 
 
 class StreamTickets:

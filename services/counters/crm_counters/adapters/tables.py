@@ -93,7 +93,6 @@ count_changes = sa.Table(
     _id("user_id", primary_key=True),
     sa.Column("version", sa.Integer(), nullable=False),
     sa.Column("changed_at", UTCDateTime(), nullable=False),
-    sa.Index("ix_count_changes_changed_at", "changed_at"),
 )
 
 #: short-lived single-use tickets to open a stream without a token in the URL (SHA-256 of the secret)

@@ -3,9 +3,9 @@
 No stream holds a database connection or a thread. The hub runs one loop per process that
 wakes at the earlier of two moments and recomputes only the users it must:
 
-- **after events**: every `poll_interval` it reads the change marks written in the last
-  `horizon` seconds (one small query for all streams); a listened-to user whose mark moved is
-  recomputed. A mark of `*` (the global settings) recomputes everyone listening.
+- **after events**: every `poll_interval` it reads the change marks of the users it serves and
+  of `*` (one query for all streams, whatever the clocks of the writers say); a user whose mark
+  moved is recomputed, and a moved `*` (the global settings) recomputes everyone listening.
 - **as time passes**: each computation also says when that user's counts next change by
   themselves (a task entering the window, or becoming overdue); the loop keeps those moments in
   a heap and recomputes each user at theirs.
@@ -21,7 +21,7 @@ import heapq
 import logging
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Callable
 
 log = logging.getLogger(__name__)
@@ -68,15 +68,13 @@ def _same(a: dict[str, Any] | None, b: dict[str, Any]) -> bool:
 class Hub:
     """The streams of this process and the loop that feeds them."""
 
-    def __init__(self, compute: Callable[[str], Computed], marks_since: Callable[[datetime], dict[str, int]],
-                 executor: Executor, *, clock: Callable[[], datetime], poll_interval: float = 0.25,
-                 horizon: float = 10.0) -> None:
+    def __init__(self, compute: Callable[[str], Computed], marks_of: Callable[[list[str]], dict[str, int]],
+                 executor: Executor, *, clock: Callable[[], datetime], poll_interval: float = 0.25) -> None:
         self.compute = compute
-        self.marks_since = marks_since
+        self.marks_of = marks_of
         self.executor = executor
         self.clock = clock
         self.poll_interval = poll_interval
-        self.horizon = timedelta(seconds=horizon)
         self.listeners: dict[str, set[Listener]] = {}
         self.sent: dict[str, dict[str, Any]] = {}
         self.versions: dict[str, int] = {}
@@ -112,17 +110,13 @@ class Hub:
 
     async def run(self) -> None:
         """Feed the streams until cancelled."""
-        since = self.clock()
         while True:
             await self._sleep()
-            started = self.clock()
             if not self.listeners:
-                since = started  # nobody to tell: no query at all
-                continue
+                continue  # nobody to tell: no query at all
             try:
-                changed = await self._changed_since(since - self.horizon)
-                since = started
-                due = self._due(started)
+                changed = await self._changed()
+                due = self._due(self.clock())
                 users = [user for user in dict.fromkeys([*changed, *due]) if user in self.listeners]
                 await asyncio.gather(*(self.refresh(user) for user in users))
             except asyncio.CancelledError:
@@ -151,11 +145,10 @@ class Hub:
     async def _compute(self, user_id: str) -> Computed:
         return await asyncio.get_running_loop().run_in_executor(self.executor, self.compute, user_id)
 
-    async def _changed_since(self, moment: datetime) -> list[str]:
-        marks = await asyncio.get_running_loop().run_in_executor(self.executor, self.marks_since, moment)
-        # only the users listened to (and everyone's mark) are remembered: the others are not computed
-        changed = [user for user, version in marks.items()
-                   if (user in self.listeners or user == EVERYONE) and self.versions.get(user) != version]
+    async def _changed(self) -> list[str]:
+        users = [*self.listeners, EVERYONE]
+        marks = await asyncio.get_running_loop().run_in_executor(self.executor, self.marks_of, users)
+        changed = [user for user, version in marks.items() if self.versions.get(user) != version]
         for user in changed:
             self.versions[user] = marks[user]
         if EVERYONE in changed:

@@ -50,7 +50,7 @@ def live_counts(uow: Any, user_id: str, now: datetime) -> tuple[dict[str, Any], 
     return counts.as_dict(), counts.next_change
 
 
-def marks_since(uow: Any, moment: datetime) -> dict[str, int]:
-    """Return the change mark of every user whose counts may have changed since `moment`."""
+def marks_of(uow: Any, user_ids: list[str]) -> dict[str, int]:
+    """Return the change mark of each of these users whose counts ever changed."""
     with uow.reading():
-        return uow.marks.since(moment)
+        return uow.marks.of(user_ids)

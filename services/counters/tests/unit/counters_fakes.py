@@ -127,8 +127,8 @@ class InMemoryMarks:
         for user in set(user_ids):
             self.versions[user] = self.versions.get(user, 0) + 1
 
-    def since(self, moment: datetime) -> dict[str, int]:
-        return dict(self.versions)
+    def of(self, user_ids: Iterable[str]) -> dict[str, int]:
+        return {user: version for user, version in self.versions.items() if user in set(user_ids)}
 
 
 class InMemoryTickets:

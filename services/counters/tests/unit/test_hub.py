@@ -40,7 +40,8 @@ def run(test: Callable[[Hub, World], Awaitable[None]]) -> None:
 
     async def main() -> None:
         with ThreadPoolExecutor(2) as executor:
-            hub = Hub(world.compute, lambda _since: dict(world.marks), executor, clock=utcnow, poll_interval=0.02)
+            hub = Hub(world.compute, lambda users: {u: v for u, v in world.marks.items() if u in users}, executor,
+                      clock=utcnow, poll_interval=0.02)
             loop = asyncio.create_task(hub.run())
             try:
                 await test(hub, world)

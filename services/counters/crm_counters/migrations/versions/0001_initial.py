@@ -92,7 +92,6 @@ def upgrade() -> None:
         _id("user_id", primary_key=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("changed_at", UTCDateTime(), nullable=False),
-        sa.Index("ix_count_changes_changed_at", "changed_at"),
     )
     op.create_table(
         "stream_tickets",
