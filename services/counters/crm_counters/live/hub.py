@@ -87,7 +87,11 @@ class Hub:
         """Open a stream for a user; it gets the user's current counts first."""
         listener = Listener(user_id)
         self.listeners.setdefault(user_id, set()).add(listener)
-        body, next_change = await self._compute(user_id)
+        try:
+            body, next_change = await self._compute(user_id)
+        except BaseException:
+            self.leave(listener)
+            raise
         self._remember(user_id, body, next_change)
         listener.offer(body)
         return listener

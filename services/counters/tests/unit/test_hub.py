@@ -6,6 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable
 
+import pytest
+
 from crm_shared.types import utcnow
 
 from crm_counters.live.hub import Hub
@@ -94,4 +96,15 @@ def test_two_streams_of_one_user_both_get_the_push() -> None:
         await first.next(1), await second.next(1)
         world.mark("ann", 4)
         assert [(await s.next(1))["planned"] for s in (first, second)] == [4, 4]
+    run(test)
+
+
+def test_a_stream_whose_first_counts_cannot_be_read_is_not_kept() -> None:
+    async def test(hub: Hub, world: World) -> None:
+        def broken(_user: str) -> Any:
+            raise ConnectionError("the database is away")
+        hub.compute = broken
+        with pytest.raises(ConnectionError):
+            await hub.listen("ann")
+        assert hub.streams == 0 and hub.listeners == {}
     run(test)
