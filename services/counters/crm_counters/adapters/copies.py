@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from crm_shared.copies import KnownRecord, supersedes
-from crm_shared.upsert import insert_missing, upsert
+from crm_shared.upsert import insert, upsert
 
 from crm_counters.adapters.tables import interaction_copies, records, task_comments, task_copies
 from crm_counters.domain.copies import CommentCopy, InteractionCopy, RecordRef, TaskCopy
@@ -67,19 +67,25 @@ class Copies:
     def save_task(self, task: TaskCopy) -> None:
         upsert(self.connection, task_copies, _task_row(task), keys=["id"])
 
-    def tasks_of(self, record: RecordRef) -> list[str]:
-        """Return the ids of the tasks belonging to a record."""
-        return list(self.connection.execute(sa.select(task_copies.c.id).where(
-            task_copies.c.record_id == record.id, task_copies.c.record_type == record.type)).scalars())
+    def activities_of(self, record: RecordRef) -> tuple[list[TaskCopy], list[InteractionCopy]]:
+        """Return the tasks and the interaction entries belonging to a record."""
+        tasks = self.connection.execute(sa.select(task_copies).where(
+            task_copies.c.record_id == record.id, task_copies.c.record_type == record.type)).mappings()
+        found = [_task(row) for row in tasks]
+        entries = self.connection.execute(sa.select(interaction_copies).where(
+            interaction_copies.c.contact_id == record.id, interaction_copies.c.contact_type == record.type)).mappings()
+        return found, [_entry(row) for row in entries]
 
     def comments_of(self, task_id: str) -> list[CommentCopy]:
         rows = self.connection.execute(sa.select(task_comments).where(task_comments.c.task_id == task_id)).mappings()
         return [_comment(row) for row in rows]
 
-    def add_comment(self, comment: CommentCopy) -> None:
-        insert_missing(self.connection, task_comments, {
-            "id": comment.id, "task_id": comment.task_id, "author_id": comment.author_id,
-            "created_at": comment.created_at})
+    def add_comment(self, comment: CommentCopy) -> bool:
+        """Keep a comment; False when it is kept already."""
+        statement = insert(self.connection, task_comments).values(
+            id=comment.id, task_id=comment.task_id, author_id=comment.author_id, created_at=comment.created_at)
+        added = statement.on_conflict_do_nothing().returning(task_comments.c.id)
+        return self.connection.execute(added).first() is not None
 
     def entry(self, entry_id: str) -> InteractionCopy | None:
         row = self.connection.execute(
@@ -88,11 +94,6 @@ class Copies:
 
     def save_entry(self, entry: InteractionCopy) -> None:
         upsert(self.connection, interaction_copies, _entry_row(entry), keys=["id"])
-
-    def entries_of(self, record: RecordRef) -> list[str]:
-        """Return the ids of the interaction entries of a contact."""
-        return list(self.connection.execute(sa.select(interaction_copies.c.id).where(
-            interaction_copies.c.contact_id == record.id, interaction_copies.c.contact_type == record.type)).scalars())
 
     def all_tasks(self) -> list[TaskCopy]:
         return [_task(row) for row in self.connection.execute(sa.select(task_copies)).mappings()]
@@ -122,8 +123,8 @@ class RecordOwners:
 
     def apply(self, record: KnownRecord, now: datetime) -> bool:
         """Store a record's newer state; False when the copy already has this one or a newer one."""
-        current = self.connection.execute(
-            sa.select(records).where(records.c.id == record.id).with_for_update()).mappings().first()
+        # no row lock: the consumer's batch holds the items lock, and nothing else writes the copy
+        current = self.connection.execute(sa.select(records).where(records.c.id == record.id)).mappings().first()
         known = KnownRecord(**{name: current[name] for name in RECORD_FIELDS}) if current else None
         if known is not None and (known.kind != record.kind or not supersedes(record, known)):
             return False

@@ -7,7 +7,7 @@ from typing import Any, Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from crm_shared.upsert import insert_missing
+from crm_shared.upsert import insert, insert_missing
 
 from crm_counters.adapters.tables import count_changes, counter_settings, stream_tickets
 from crm_counters.domain.settings import GLOBAL, CounterSettings
@@ -43,11 +43,14 @@ class ChangeMarks:
         self.connection = connection
 
     def mark(self, user_ids: Iterable[str], now: datetime) -> None:
-        """Raise the version of each user (in id order, so two writers never deadlock)."""
-        for user_id in sorted(set(user_ids)):
-            insert_missing(self.connection, count_changes, {"user_id": user_id, "version": 0, "changed_at": now})
-            self.connection.execute(count_changes.update().where(count_changes.c.user_id == user_id)
-                                    .values(version=count_changes.c.version + 1, changed_at=now))
+        """Raise the version of each user, in one statement (in id order, so two writers never deadlock)."""
+        rows = [{"user_id": user_id, "version": 1, "changed_at": now} for user_id in sorted(set(user_ids))]
+        if not rows:
+            return
+        statement = insert(self.connection, count_changes)
+        self.connection.execute(statement.on_conflict_do_update(
+            index_elements=["user_id"],
+            set_={"version": count_changes.c.version + 1, "changed_at": statement.excluded.changed_at}), rows)
 
     def of(self, user_ids: Iterable[str]) -> dict[str, int]:
         """Return the version of each of these users that was ever marked."""

@@ -4,6 +4,10 @@ Every event goes through its copy's sequence rule first (`replaces` for tasks an
 kit's `supersedes` for records), so a repeated or older event changes nothing; the items of what
 it touched are then recomputed from the copies. The whole batch holds the items lock, so a
 rebuild never interleaves with it.
+
+The consumer emits no events, so the batch's events are applied straight in its transaction,
+without a savepoint each: a failing event fails the batch, which the kit's consumer then redoes
+one event at a time (a poison event alone goes to the dead letters).
 """
 from __future__ import annotations
 
@@ -27,27 +31,26 @@ def handle_events(uow: CountersUnitOfWork, events: Sequence[CloudEvent]) -> None
     for event in events:
         kind, _, operation = event.type.removeprefix("crm.").partition(".")
         apply = HANDLERS.get(kind)
-        if apply is None:
-            continue
-        with uow.caused_by(event):
+        if apply is not None:
             apply(uow, event, kind, operation)
-            uow.commit()
 
 
 def _task(uow: CountersUnitOfWork, event: CloudEvent, _kind: str, operation: str) -> None:
     task = task_from_state(_state(event.data), event.sequence, deleted=operation == DELETED)
-    if operation == COMMENTED:
-        uow.copies.add_comment(comment_from(event.data, task.id))
-    if replaces(task, uow.copies.task(task.id)):
+    commented = operation == COMMENTED and uow.copies.add_comment(comment_from(event.data, task.id))
+    stored = uow.copies.task(task.id)
+    if replaces(task, stored):
         uow.copies.save_task(task)
-    refresh_task(uow, task.id, utcnow())
+        refresh_task(uow, task, utcnow())
+    elif commented and stored is not None:
+        refresh_task(uow, stored, utcnow())
 
 
 def _interaction(uow: CountersUnitOfWork, event: CloudEvent, _kind: str, operation: str) -> None:
     entry = interaction_from_state(_state(event.data), event.sequence, deleted=operation == DELETED)
     if replaces(entry, uow.copies.entry(entry.id)):
         uow.copies.save_entry(entry)
-        refresh_entry(uow, entry.id, utcnow())
+        refresh_entry(uow, entry, utcnow())
 
 
 def _record(uow: CountersUnitOfWork, event: CloudEvent, kind: str, operation: str) -> None:

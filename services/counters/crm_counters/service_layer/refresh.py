@@ -8,36 +8,31 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable
 
-from crm_counters.domain.copies import RecordRef
+from crm_counters.domain.copies import InteractionCopy, RecordRef, TaskCopy
 from crm_counters.domain.items import (Item, comment_key, differences, interaction_item, interaction_key,
                                        items_of_task, task_key, users_of)
 
 
-def refresh_task(uow: Any, task_id: str, now: datetime) -> None:
+def refresh_task(uow: Any, task: TaskCopy, now: datetime) -> None:
     """Recompute a task's planned item and its comments' incoming ones."""
-    task = uow.copies.task(task_id)
-    if task is None:
-        return
-    comments = uow.copies.comments_of(task_id)
-    keys = [task_key(task_id), *(comment_key(comment.id) for comment in comments)]
+    comments = uow.copies.comments_of(task.id)
+    keys = [task_key(task.id), *(comment_key(comment.id) for comment in comments)]
     replace_items(uow, keys, items_of_task(task, comments, uow.records.find), now)
 
 
-def refresh_entry(uow: Any, entry_id: str, now: datetime) -> None:
+def refresh_entry(uow: Any, entry: InteractionCopy, now: datetime) -> None:
     """Recompute an interaction entry's incoming item."""
-    entry = uow.copies.entry(entry_id)
-    if entry is None:
-        return
     item = interaction_item(entry, uow.records.find)
-    replace_items(uow, [interaction_key(entry_id)], [item] if item else [], now)
+    replace_items(uow, [interaction_key(entry.id)], [item] if item else [], now)
 
 
 def refresh_record(uow: Any, record: RecordRef, now: datetime) -> None:
     """Recompute the items of every task and interaction entry of a record (its owner or name changed)."""
-    for task_id in uow.copies.tasks_of(record):
-        refresh_task(uow, task_id, now)
-    for entry_id in uow.copies.entries_of(record):
-        refresh_entry(uow, entry_id, now)
+    tasks, entries = uow.copies.activities_of(record)
+    for task in tasks:
+        refresh_task(uow, task, now)
+    for entry in entries:
+        refresh_entry(uow, entry, now)
 
 
 def replace_items(uow: Any, keys: Iterable[str], fresh: list[Item], now: datetime) -> None:

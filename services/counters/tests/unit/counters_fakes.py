@@ -25,24 +25,22 @@ class InMemoryCopies:
     def save_task(self, task: TaskCopy) -> None:
         self.tasks[task.id] = task
 
-    def tasks_of(self, record: RecordRef) -> list[str]:
-        return [t.id for t in self.tasks.values() if t.record and (t.record.type, t.record.id) == (record.type, record.id)]
+    def activities_of(self, record: RecordRef) -> tuple[list[TaskCopy], list[InteractionCopy]]:
+        key = (record.type, record.id)
+        return ([t for t in self.tasks.values() if t.record and (t.record.type, t.record.id) == key],
+                [e for e in self.entries.values() if e.contact and (e.contact.type, e.contact.id) == key])
 
     def comments_of(self, task_id: str) -> list[CommentCopy]:
         return [c for c in self.comments.values() if c.task_id == task_id]
 
-    def add_comment(self, comment: CommentCopy) -> None:
-        self.comments.setdefault(comment.id, comment)
+    def add_comment(self, comment: CommentCopy) -> bool:
+        return self.comments.setdefault(comment.id, comment) is comment
 
     def entry(self, entry_id: str) -> InteractionCopy | None:
         return self.entries.get(entry_id)
 
     def save_entry(self, entry: InteractionCopy) -> None:
         self.entries[entry.id] = entry
-
-    def entries_of(self, record: RecordRef) -> list[str]:
-        return [e.id for e in self.entries.values()
-                if e.contact and (e.contact.type, e.contact.id) == (record.type, record.id)]
 
     def all_tasks(self) -> list[TaskCopy]:
         return list(self.tasks.values())
