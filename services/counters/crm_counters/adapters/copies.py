@@ -122,7 +122,7 @@ class RecordOwners:
         return self._cache[key]
 
     def apply(self, record: KnownRecord, now: datetime) -> bool:
-        """Store a record's newer state; False when the copy already has this one or a newer one."""
+        """Store a record's newer state; True when what counting reads of it (owner, name, existence) changed."""
         # no row lock: the consumer's batch holds the items lock, and nothing else writes the copy
         current = self.connection.execute(sa.select(records).where(records.c.id == record.id)).mappings().first()
         known = KnownRecord(**{name: current[name] for name in RECORD_FIELDS}) if current else None
@@ -132,7 +132,8 @@ class RecordOwners:
         values.update(name=record.name[:420] if record.name else None, pending=False, updated_at=now)
         upsert(self.connection, records, values, keys=["id"])
         self._cache.pop((record.kind, record.id), None)
-        return True
+        return known is None or (known.owner_id, known.name, known.gone) != (record.owner_id, values["name"],
+                                                                             record.gone)
 
     def everything(self) -> dict[tuple[str, str], KnownRecord]:
         """Return every record's copy by (kind, id): what a rebuild reads owners from."""

@@ -61,7 +61,7 @@ def _record(uow: CountersUnitOfWork, event: CloudEvent, kind: str, operation: st
     name, owner = state.get("name") or data.get("object_name"), state.get("owner_id")
     known = KnownRecord(id=record_id, kind=kind, name=str(name) if name else None,
                         owner_id=str(owner) if owner else None, gone=operation == DELETED, sequence=event.sequence)
-    if uow.records.apply(known, utcnow()):
+    if uow.records.apply(known, utcnow()):  # only a new owner, name or deletion changes what counts
         refresh_record(uow, RecordRef(kind, record_id), utcnow())
 
 

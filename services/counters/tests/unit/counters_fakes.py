@@ -64,7 +64,8 @@ class InMemoryRecords:
         if not supersedes(record, current):
             return False
         self.known[(record.kind, record.id)] = record
-        return True
+        return current is None or (current.owner_id, current.name, current.gone) != (record.owner_id, record.name,
+                                                                                     record.gone)
 
     def everything(self) -> dict[tuple[str, str], KnownRecord]:
         return dict(self.known)
