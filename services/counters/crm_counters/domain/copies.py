@@ -88,11 +88,22 @@ def replaces(incoming: Any, current: Any | None) -> bool:
     return bool(incoming.deleted and not current.deleted)
 
 
+#: the longest id a copy keeps (UUIDs, and the few fixed ids such as `system`)
+MAX_ID_LENGTH = 36
+
+
+def identifier(value: Any, what: str) -> str:
+    """Return an id an event names; InvalidEvent for anything that cannot be one."""
+    if not isinstance(value, str) or not value or len(value) > MAX_ID_LENGTH:
+        raise InvalidEvent(f"{what} is not an id of at most {MAX_ID_LENGTH} characters")
+    return value
+
+
 def task_from_state(state: Mapping[str, Any], sequence: int, *, deleted: bool) -> TaskCopy:
     """Read a task copy from a task event's state; InvalidEvent when it has no id or responsible user."""
-    task_id, responsible = state.get("id"), state.get("responsible_id")
-    if not isinstance(task_id, str) or not task_id or not isinstance(responsible, str) or not responsible:
+    if not state.get("id") or not state.get("responsible_id"):
         raise InvalidEvent("a task event names the task and its responsible user in data.state")
+    task_id, responsible = identifier(state["id"], "the task"), identifier(state["responsible_id"], "the responsible")
     return TaskCopy(id=task_id, sequence=sequence, title=str(state.get("title") or ""), responsible_id=responsible,
                     due=moment(state.get("due")) or moment(state.get("start")), done=bool(state.get("done")),
                     record=_task_record(state.get("links")), deleted=deleted)
@@ -102,7 +113,7 @@ def _task_record(links: Any) -> RecordRef | None:
     found = {link.get("type"): link for link in links or () if isinstance(link, Mapping) and link.get("id")}
     for kind in OWNED_LINKS:
         if kind in found:
-            return RecordRef(kind, str(found[kind]["id"]), _name(found[kind].get("name")))
+            return RecordRef(kind, identifier(found[kind]["id"], f"the linked {kind}"), _name(found[kind].get("name")))
     return None
 
 
@@ -114,22 +125,22 @@ def comment_from(extra: Mapping[str, Any], task_id: str) -> CommentCopy:
     created_at = moment(comment.get("created_at"))
     if created_at is None:
         raise InvalidEvent("a comment event gives the time of the comment")
-    return CommentCopy(id=str(comment["id"]), task_id=task_id, author_id=str(comment["author_id"]),
-                       created_at=created_at)
+    return CommentCopy(id=identifier(comment["id"], "the comment"), task_id=task_id,
+                       author_id=identifier(comment["author_id"], "the comment's author"), created_at=created_at)
 
 
 def interaction_from_state(state: Mapping[str, Any], sequence: int, *, deleted: bool) -> InteractionCopy:
     """Read an interaction copy from an interaction event's state (the entry as its API answers it)."""
-    entry_id = state.get("id")
-    if not isinstance(entry_id, str) or not entry_id:
+    if not state.get("id"):
         raise InvalidEvent("an interaction event names the entry in data.state")
+    entry_id = identifier(state["id"], "the entry")
     contact, user = state.get("contact"), state.get("user")
     record = None
-    if isinstance(contact, Mapping) and contact.get("id") and contact.get("type"):
-        record = RecordRef(str(contact["type"]), str(contact["id"]), _name(contact.get("name")))
+    if isinstance(contact, Mapping) and contact.get("id") and contact.get("type") in ("person", "company"):
+        record = RecordRef(str(contact["type"]), identifier(contact["id"], "the contact"), _name(contact.get("name")))
     user_id = user.get("id") if isinstance(user, Mapping) else None
     return InteractionCopy(
-        id=entry_id, sequence=sequence, contact=record, user_id=str(user_id) if user_id else None,
+        id=entry_id, sequence=sequence, contact=record, user_id=identifier(user_id, "the user") if user_id else None,
         source=str(state.get("source") or ""), kind=state.get("kind") if isinstance(state.get("kind"), str) else None,
         canceled=state.get("status") == "canceled", processed=bool(state.get("processed")), deleted=deleted)
 

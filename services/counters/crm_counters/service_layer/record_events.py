@@ -14,11 +14,11 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from crm_shared.copies import KnownRecord
-from crm_shared.envelope import CloudEvent, InvalidEvent
+from crm_shared.envelope import CloudEvent
 from crm_shared.types import utcnow
 
-from crm_counters.domain.copies import (OWNED_LINKS, RecordRef, comment_from, interaction_from_state, replaces,
-                                        task_from_state)
+from crm_counters.domain.copies import (OWNED_LINKS, RecordRef, comment_from, identifier, interaction_from_state,
+                                        replaces, task_from_state)
 from crm_counters.service_layer.refresh import refresh_entry, refresh_record, refresh_task
 from crm_counters.service_layer.unit_of_work import CountersUnitOfWork
 
@@ -55,12 +55,11 @@ def _interaction(uow: CountersUnitOfWork, event: CloudEvent, _kind: str, operati
 
 def _record(uow: CountersUnitOfWork, event: CloudEvent, kind: str, operation: str) -> None:
     data, state = event.data, _state(event.data)
-    record_id = data.get("object_id") or state.get("id") or event.subject
-    if not isinstance(record_id, str) or not record_id:
-        raise InvalidEvent("the event names no record id")
+    record_id = identifier(data.get("object_id") or state.get("id") or event.subject, "the record")
     name, owner = state.get("name") or data.get("object_name"), state.get("owner_id")
     known = KnownRecord(id=record_id, kind=kind, name=str(name) if name else None,
-                        owner_id=str(owner) if owner else None, gone=operation == DELETED, sequence=event.sequence)
+                        owner_id=identifier(owner, "the owner") if owner else None, gone=operation == DELETED,
+                        sequence=event.sequence)
     if uow.records.apply(known, utcnow()):  # only a new owner, name or deletion changes what counts
         refresh_record(uow, RecordRef(kind, record_id), utcnow())
 

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
+from crm_shared.envelope import InvalidEvent
 from crm_shared.testing.fakes import FakeUnitOfWork
 
 from crm_counters.domain.settings import ACTIVITY, GLOBAL, CounterSettings
@@ -170,3 +173,14 @@ def test_the_per_record_view_lists_records_with_their_counts(uow: FakeUnitOfWork
         {"record": {"type": "deal", "id": "d1", "name": "Big deal"}, "planned": 2, "incoming": 0},
         {"record": {"type": "person", "id": "p1", "name": "Acme"}, "planned": 0, "incoming": 1}]
     assert view["unlinked"] == {"planned": 1, "incoming": 0}
+
+
+@pytest.mark.parametrize("event", [
+    task_event("x" * 37), task_event("t1", responsible="u" * 37), task_event("t1", links=deal("d" * 37)),
+    entry_event("e" * 37), record_event("deal", "d" * 37, "ann"), record_event("deal", "d1", "o" * 37),
+], ids=["task", "responsible", "link", "entry", "record", "owner"])
+def test_an_event_naming_something_that_cannot_be_an_id_is_invalid_and_changes_nothing(
+        uow: FakeUnitOfWork, feed: Feed, event: object) -> None:
+    with pytest.raises(InvalidEvent):
+        feed(event)
+    assert uow.items.items == {} and uow.copies.tasks == {}
