@@ -13,7 +13,7 @@ import os
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Iterable
 from urllib.parse import parse_qs
 
 from a2wsgi import WSGIMiddleware
@@ -35,8 +35,11 @@ from crm_counters.service_layer.unit_of_work import SERVICE
 log = logging.getLogger(__name__)
 
 STREAM_PATH = "/api/v1/counters/stream"
-#: a comment line this often keeps proxies (the gateway reads with a 30 s timeout) from closing a quiet stream
-KEEP_ALIVE_SECONDS = 15.0
+#: the liveness probe, answered here with the number of streams this process holds open
+HEALTH_PATH = "/healthz"
+#: a comment line this often keeps proxies (the gateway reads with a 30 s timeout) from closing a quiet stream,
+#: and lets a proxy holding a thread per stream (the gateway) find out this soon that its client left
+KEEP_ALIVE_SECONDS = 5.0
 #: a stream ends after this long (a token's lifetime): the client reconnects with a valid token or a new ticket
 MAX_STREAM_SECONDS = 900.0
 Scope = dict[str, Any]
@@ -64,6 +67,8 @@ class CountersServer:
             await self._lifespan(receive, send)
         elif scope["type"] == "http" and scope["path"] == STREAM_PATH:
             await self._stream(scope, receive, send)
+        elif scope["type"] == "http" and scope["path"] == HEALTH_PATH:
+            await _json(send, 200, {"status": "ok", "streams": self.hub.streams})
         else:
             await self.wsgi(scope, receive, send)
 
@@ -150,10 +155,15 @@ async def _disconnected(receive: Receive) -> None:
 
 async def _problem(send: Send, status: int, title: str, detail: str, request_id: str,
                    extra: list[tuple[bytes, bytes]]) -> None:
-    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail}).encode()
+    await _json(send, status, {"type": "about:blank", "title": title, "status": status, "detail": detail},
+                [(b"x-request-id", request_id.encode("latin-1")), *extra], b"application/problem+json")
+
+
+async def _json(send: Send, status: int, content: dict[str, Any], extra: Iterable[tuple[bytes, bytes]] = (),
+                content_type: bytes = b"application/json") -> None:
+    body = json.dumps(content).encode()
     await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
-        (b"x-request-id", request_id.encode("latin-1")), *extra]})
+        (b"content-type", content_type), (b"content-length", str(len(body)).encode()), *extra]})
     await send({"type": "http.response.body", "body": body})
 
 

@@ -18,6 +18,7 @@ from crm_shared.cli import migrations_location
 from crm_shared.config import Settings
 from crm_shared.migrations import upgrade
 from crm_shared.service_app import context_of
+from crm_shared.testing.fixtures import wait_until
 from crm_shared.types import utcnow
 
 from crm_counters.__main__ import SERVER_OPTIONS
@@ -112,8 +113,10 @@ def test_a_hundred_open_streams_each_get_their_user_s_change_and_no_thread_is_he
         pushed = list(pool.map(lambda stream: stream.next(timeout=5)["planned"], streams))
     assert pushed == [1] * 100 and time.monotonic() - changed < 2
     assert threading.active_count() <= threads_open + 20  # the readers' pool, not one thread per stream
+    assert requests.get(f"{served.url}/healthz", timeout=5).json() == {"status": "ok", "streams": 100}
     for stream in streams:
         stream.close()
+    wait_until(lambda: requests.get(f"{served.url}/healthz", timeout=5).json()["streams"] == 0, timeout=5)
 
 
 def test_over_long_targets_and_headers_are_problems_on_the_service_s_own_port(served: Served) -> None:
