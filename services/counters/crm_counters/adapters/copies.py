@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from crm_shared.copies import KnownRecord, supersedes
+from crm_shared.copies import KnownRecord
 from crm_shared.upsert import insert, upsert
 
 from crm_counters.adapters.tables import interaction_copies, records, task_comments, task_copies
@@ -67,14 +67,20 @@ class Copies:
     def save_task(self, task: TaskCopy) -> None:
         upsert(self.connection, task_copies, _task_row(task), keys=["id"])
 
-    def activities_of(self, record: RecordRef) -> tuple[list[TaskCopy], list[InteractionCopy]]:
-        """Return the tasks and the interaction entries belonging to a record."""
-        tasks = self.connection.execute(sa.select(task_copies).where(
-            task_copies.c.record_id == record.id, task_copies.c.record_type == record.type)).mappings()
-        found = [_task(row) for row in tasks]
-        entries = self.connection.execute(sa.select(interaction_copies).where(
-            interaction_copies.c.contact_id == record.id, interaction_copies.c.contact_type == record.type)).mappings()
-        return found, [_entry(row) for row in entries]
+    def activities_of(self, refs: Iterable[RecordRef]) -> tuple[list[TaskCopy], list[InteractionCopy]]:
+        """Return the tasks and the interaction entries belonging to any of these records."""
+        wanted = {(ref.type, ref.id) for ref in refs}
+        ids = sorted({record_id for _, record_id in wanted})
+        tasks: list[TaskCopy] = []
+        entries: list[InteractionCopy] = []
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start:start + 1000]
+            tasks += [_task(row) for row in self.connection.execute(
+                sa.select(task_copies).where(task_copies.c.record_id.in_(chunk))).mappings()]
+            entries += [_entry(row) for row in self.connection.execute(
+                sa.select(interaction_copies).where(interaction_copies.c.contact_id.in_(chunk))).mappings()]
+        return ([task for task in tasks if task.record and (task.record.type, task.record.id) in wanted],
+                [entry for entry in entries if entry.contact and (entry.contact.type, entry.contact.id) in wanted])
 
     def comments_of(self, task_id: str) -> list[CommentCopy]:
         rows = self.connection.execute(sa.select(task_comments).where(task_comments.c.task_id == task_id)).mappings()
@@ -121,19 +127,27 @@ class RecordOwners:
             self._cache[key] = KnownRecord(**{name: row[name] for name in RECORD_FIELDS}) if row else None
         return self._cache[key]
 
-    def apply(self, record: KnownRecord, now: datetime) -> bool:
-        """Store a record's newer state; True when what counting reads of it (owner, name, existence) changed."""
+    def many(self, ids: Iterable[str]) -> dict[str, KnownRecord]:
+        """Return the copies of these records that exist, by id."""
+        wanted, found = sorted(set(ids)), {}
+        for start in range(0, len(wanted), 1000):
+            rows = self.connection.execute(sa.select(records).where(records.c.id.in_(wanted[start:start + 1000])))
+            found.update({row["id"]: KnownRecord(**{name: row[name] for name in RECORD_FIELDS})
+                          for row in rows.mappings()})
+        return found
+
+    def store(self, known: Iterable[KnownRecord], now: datetime) -> None:
+        """Write these records' states, in one statement."""
+        rows = [{**{name: getattr(record, name) for name in RECORD_FIELDS}, "pending": False, "updated_at": now}
+                for record in known]
+        if not rows:
+            return
+        statement = insert(self.connection, records)
         # no row lock: the consumer's batch holds the items lock, and nothing else writes the copy
-        current = self.connection.execute(sa.select(records).where(records.c.id == record.id)).mappings().first()
-        known = KnownRecord(**{name: current[name] for name in RECORD_FIELDS}) if current else None
-        if known is not None and (known.kind != record.kind or not supersedes(record, known)):
-            return False
-        values = {name: getattr(record, name) for name in RECORD_FIELDS}
-        values.update(name=record.name[:420] if record.name else None, pending=False, updated_at=now)
-        upsert(self.connection, records, values, keys=["id"])
-        self._cache.pop((record.kind, record.id), None)
-        return known is None or (known.owner_id, known.name, known.gone) != (record.owner_id, values["name"],
-                                                                             record.gone)
+        self.connection.execute(statement.on_conflict_do_update(
+            index_elements=["id"], set_={name: statement.excluded[name] for name in rows[0] if name != "id"}), rows)
+        self._cache.update({(row["kind"], row["id"]): KnownRecord(**{n: row[n] for n in RECORD_FIELDS})
+                            for row in rows})
 
     def everything(self) -> dict[tuple[str, str], KnownRecord]:
         """Return every record's copy by (kind, id): what a rebuild reads owners from."""

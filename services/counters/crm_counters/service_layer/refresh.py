@@ -26,9 +26,11 @@ def refresh_entry(uow: Any, entry: InteractionCopy, now: datetime) -> None:
     replace_items(uow, [interaction_key(entry.id)], [item] if item else [], now)
 
 
-def refresh_record(uow: Any, record: RecordRef, now: datetime) -> None:
-    """Recompute the items of every task and interaction entry of a record (its owner or name changed)."""
-    tasks, entries = uow.copies.activities_of(record)
+def refresh_records(uow: Any, refs: list[RecordRef], now: datetime) -> None:
+    """Recompute the items of every task and interaction entry of these records (their owner or name changed)."""
+    if not refs:
+        return
+    tasks, entries = uow.copies.activities_of(refs)
     for task in tasks:
         refresh_task(uow, task, now)
     for entry in entries:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable
 
-from crm_shared.copies import KnownRecord, supersedes
+from crm_shared.copies import KnownRecord
 from crm_shared.testing.fakes import FakeUnitOfWork
 from crm_shared.visibility import SYSTEM_VIEWER, Viewer
 
@@ -25,10 +25,10 @@ class InMemoryCopies:
     def save_task(self, task: TaskCopy) -> None:
         self.tasks[task.id] = task
 
-    def activities_of(self, record: RecordRef) -> tuple[list[TaskCopy], list[InteractionCopy]]:
-        key = (record.type, record.id)
-        return ([t for t in self.tasks.values() if t.record and (t.record.type, t.record.id) == key],
-                [e for e in self.entries.values() if e.contact and (e.contact.type, e.contact.id) == key])
+    def activities_of(self, refs: Iterable[RecordRef]) -> tuple[list[TaskCopy], list[InteractionCopy]]:
+        keys = {(ref.type, ref.id) for ref in refs}
+        return ([t for t in self.tasks.values() if t.record and (t.record.type, t.record.id) in keys],
+                [e for e in self.entries.values() if e.contact and (e.contact.type, e.contact.id) in keys])
 
     def comments_of(self, task_id: str) -> list[CommentCopy]:
         return [c for c in self.comments.values() if c.task_id == task_id]
@@ -59,13 +59,14 @@ class InMemoryRecords:
     def find(self, record: RecordRef) -> KnownRecord | None:
         return self.known.get((record.type, record.id))
 
-    def apply(self, record: KnownRecord, now: datetime) -> bool:
-        current = self.known.get((record.kind, record.id))
-        if not supersedes(record, current):
-            return False
-        self.known[(record.kind, record.id)] = record
-        return current is None or (current.owner_id, current.name, current.gone) != (record.owner_id, record.name,
-                                                                                     record.gone)
+    def many(self, ids: Iterable[str]) -> dict[str, KnownRecord]:
+        wanted = set(ids)
+        return {record.id: record for record in self.known.values() if record.id in wanted}
+
+    def store(self, known: Iterable[KnownRecord], now: datetime) -> None:
+        for record in known:
+            self.known = {key: value for key, value in self.known.items() if key[1] != record.id}
+            self.known[(record.kind, record.id)] = record
 
     def everything(self) -> dict[tuple[str, str], KnownRecord]:
         return dict(self.known)
