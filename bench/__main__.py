@@ -12,6 +12,7 @@ from bench import hop, lag, machine, notes, report
 from bench.events import person_events
 from bench.ingest import measure_ingest
 from bench.publishing import measure_publishing
+from bench.pushes import measure_pushes
 from bench.run import Run, say
 from bench.suite import start_suite, wait_caught_up
 from bench.workspace import REPO, Workspace
@@ -32,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
         before = machine.CpuSnapshot.take(ours)
         say(f"run {workspace.run_id} in {results_dir.relative_to(REPO)}/; HTTP {load.describe()}")
         _measure_bus(run, workspace, args)
+        # before the suite starts: nothing else of the bench's runs beside the 1,000 streams then
+        _measure_pushes(run, workspace, args)
         _measure_suite(run, workspace, args, load)
         say("cleaning up")
     after = machine.CpuSnapshot.take(ours)
@@ -74,6 +77,15 @@ def _measure_suite(run: Run, workspace: Workspace, args: argparse.Namespace, loa
         run.notes[3] = notes.lag_note(*lags, caught_up)
 
 
+def _measure_pushes(run: Run, workspace: Workspace, args: argparse.Namespace) -> None:
+    """Line 6: the counters' pushes to open streams beside a bare asyncio server's."""
+    pushes = run.step(6, "6 counters push latency", lambda: measure_pushes(
+        workspace, streams=args.streams, rate=args.push_rate, seconds=args.lag_seconds))
+    if pushes:
+        run.rows[6] = report.push_rows(pushes, args.push_rate)
+        run.notes[6] = notes.push_note(pushes)
+
+
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--seconds", type=float, default=10.0, help="each HTTP measurement (default 10)")
@@ -82,7 +94,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--lag-seconds", type=float, default=10.0, help="length of the lag run (default 10)")
     parser.add_argument("--events", type=int, default=20_000, help="outbox rows and queued events (default 20000)")
     parser.add_argument("--confirm-cap", type=float, default=6.0, help="seconds of the confirm-each loop (default 6)")
+    parser.add_argument("--streams", type=int, default=1000, help="open counters streams (default 1000)")
+    parser.add_argument("--push-rate", type=float, default=100.0, help="counter changes per second (default 100)")
     args = parser.parse_args(argv)
+    if min(args.streams, args.push_rate) <= 0:
+        parser.error("--streams and --push-rate must be positive")
     if min(args.seconds, args.connections, args.rate, args.lag_seconds, args.confirm_cap) <= 0 or args.events < 100:
         parser.error("durations, connections and the rate must be positive, and --events at least 100")
     return args

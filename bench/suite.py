@@ -17,7 +17,7 @@ from bench.workspace import Workspace
 #: the processes that carry events from the contacts, deals and tasks outboxes to their consumers (audit, and
 #: each service's copy of the others' data); held during the HTTP loads so that only the HTTP paths compete
 PIPELINE = ("contacts-relay", "deals-relay", "tasks-relay", "audit-consumer", "contacts-consumer",
-            "deals-consumer", "tasks-consumer", "interactions-consumer")
+            "deals-consumer", "tasks-consumer", "interactions-consumer", "counters-consumer")
 
 
 @dataclass(frozen=True)
@@ -94,13 +94,15 @@ def wait_caught_up(suite: Suite, timeout: float = 90.0) -> tuple[int, float]:
     """Wait until every consumer has the events of the contacts, deals and tasks outboxes; return (events, seconds).
 
     Caught up means: an audit entry per event of each outbox, a tracking row of the deals and of the tasks
-    consumer per person or company event, and one of the contacts consumer per deal and task event.
+    consumer per person or company event, one of the contacts consumer per deal and task event, and one of the
+    counters consumer per person, company, deal and task event.
     """
     started = time.monotonic()
     with psycopg.connect(suite.dsn("contacts"), autocommit=True) as contacts, \
             psycopg.connect(suite.dsn("deals"), autocommit=True) as deals, \
             psycopg.connect(suite.dsn("tasks"), autocommit=True) as tasks, \
-            psycopg.connect(suite.dsn("audit"), autocommit=True) as audit:
+            psycopg.connect(suite.dsn("audit"), autocommit=True) as audit, \
+            psycopg.connect(suite.dsn("counters"), autocommit=True) as counters:
         while True:
             contact_events = _count(contacts, "SELECT count(*) FROM outbox")
             deal_events = _count(deals, "SELECT count(*) FROM outbox")
@@ -120,6 +122,9 @@ def wait_caught_up(suite: Suite, timeout: float = 90.0) -> tuple[int, float]:
                  contact_changes),
                 ("contacts consumer", _count(contacts, "SELECT count(*) FROM inbox WHERE consumer = 'contacts'"),
                  _count(deals, "SELECT count(*) FROM outbox WHERE routing_key LIKE 'crm.deal.%'")
+                 + _count(tasks, "SELECT count(*) FROM outbox WHERE routing_key LIKE 'crm.task.%'")),
+                ("counters consumer", _count(counters, "SELECT count(*) FROM inbox WHERE consumer = 'counters'"),
+                 contact_changes + _count(deals, "SELECT count(*) FROM outbox WHERE routing_key LIKE 'crm.deal.%'")
                  + _count(tasks, "SELECT count(*) FROM outbox WHERE routing_key LIKE 'crm.task.%'")),
             )
             behind = [who for who, have, expected in wanted if have < expected]

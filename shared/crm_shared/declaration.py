@@ -87,7 +87,8 @@ class ServiceDeclaration:
     - `routes`: the first path segments after `/api/v1/` the gateway sends to this service
     - `threads`: the HTTP server's threads per worker (CRM_WEB_THREADS overrides)
     - `public_routes`: those of `routes` the gateway passes on without a token (the service
-      itself decides who may read them, e.g. a secret URL)
+      itself decides who may read them, e.g. a secret URL); a longer path such as
+      `counters/stream` opens only the paths starting with it
     """
 
     name: str

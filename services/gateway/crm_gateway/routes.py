@@ -26,8 +26,14 @@ def declared_owners(services: Iterable[ServiceDeclaration]) -> dict[str, str]:
 
 
 def declared_public_prefixes(services: Iterable[ServiceDeclaration]) -> tuple[str, ...]:
-    """Return the /api/v1 path prefixes the services declare readable without a token."""
-    return tuple(f"{API_PREFIX}{segment}/" for service in services for segment in service.public_routes)
+    """Return the /api/v1 path prefixes the services declare readable without a token.
+
+    A first segment (`task-feed`) opens everything under it, `/api/v1/task-feed/`; a longer path
+    (`counters/stream`) opens only the paths starting with it. The owning service checks each
+    request itself either way.
+    """
+    return tuple(f"{API_PREFIX}{route}" + ("" if "/" in route else "/")
+                 for service in services for route in service.public_routes)
 
 
 #: The first path segment after /api/v1/ and the service that owns it.
