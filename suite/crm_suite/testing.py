@@ -24,6 +24,8 @@ ADMIN_PASSWORD = "admin-secret-password"
 #: the password of the users tests create (`RunningSuite.new_user`)
 USER_PASSWORD = "a-long-enough-password"
 _numbers = itertools.count()
+#: the fields naming another service's record, refused until its event arrived (`Client.created_linking`)
+REFERENCE_FIELDS = ("links.", "target", "contact")
 
 
 def free_port() -> int:
@@ -135,12 +137,13 @@ class RunningSuite:
         client.login(username, password)
         return client
 
-    def new_user(self, role: str = "user", prefix: str = "user") -> tuple["Client", dict[str, Any]]:
-        """Create a user through the admin; return them logged in, and the user as the gateway answered."""
+    def new_user(self, role: str = "user", prefix: str = "user", **fields: Any) -> tuple["Client", dict[str, Any]]:
+        """Create a user through the admin (`fields` such as `manager_id` added); return them logged in,
+        and the user as the gateway answered."""
         username = f"{prefix}{time.monotonic_ns()}{next(_numbers)}"
         body = self.client().created("/users", {"username": username, "password": USER_PASSWORD,
                                                 "name": f"User {username}", "email": f"{username}@example.cz",
-                                                "role": role})
+                                                "role": role, **fields})
         return self.client(username, USER_PASSWORD), body
 
 
@@ -167,6 +170,19 @@ class Client:
         response = self.post(path, json=body)
         assert response.status_code in (200, 201), (path, response.text)
         return response.json()
+
+    def created_linking(self, path: str, body: dict[str, Any], timeout: float = 60) -> Any:
+        """Create what references a record created a moment ago in another service: that service
+        refuses the reference (a 422 on `links.N`, `target` or `contact`) until the record's event
+        has reached it, so ask again until it is accepted."""
+        def attempt() -> Any:
+            response = self.post(path, json=body)
+            if response.status_code == 422 and any(
+                    key.startswith(REFERENCE_FIELDS) for key in response.json().get("errors", {})):
+                return None
+            assert response.status_code in (200, 201), (path, response.text)
+            return response.json()
+        return wait_for(attempt, timeout=timeout)
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", path, **kwargs)

@@ -2,7 +2,6 @@
 window reaches a task, live on a stream, for a manager and an outsider, and reconciled after a rebuild."""
 from __future__ import annotations
 
-import itertools
 import json
 import time
 from datetime import datetime, timedelta, timezone
@@ -13,27 +12,11 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from crm_shared.declaration import declared
-from crm_suite.testing import Client, RunningSuite, wait_for
+from crm_suite.testing import USER_PASSWORD, Client, RunningSuite, wait_for
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "a-long-enough-password"
 #: on a loaded machine the relays and consumers lag: how long a test waits for an event's effect
 LAG = 60
-_numbers = itertools.count()
-
-
-def created(client: Client, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.post(path, json=body)
-    assert response.status_code in (200, 201), (path, response.text)
-    return response.json()
-
-
-def user(suite: RunningSuite, role: str = "user", **fields: Any) -> tuple[Client, dict[str, Any]]:
-    username = f"counters{time.monotonic_ns()}{next(_numbers)}"
-    body = created(suite.client(), "/users", {"username": username, "password": PASSWORD, "name": f"User {username}",
-                                              "email": f"{username}@example.cz", "role": role, **fields})
-    return suite.client(username, PASSWORD), body
 
 
 def at(delta: timedelta) -> str:
@@ -105,15 +88,15 @@ class Stream:
 def test_planned_and_incoming_from_deals_and_tasks_in_both_modes_and_as_the_window_moves(
         suite: RunningSuite) -> None:
     admin = suite.client()
-    ann, ann_user = user(suite)
-    bob, bob_user = user(suite)
+    ann, ann_user = suite.new_user(prefix="counters")
+    bob, bob_user = suite.new_user(prefix="counters")
     call = call_type(admin)
-    deals = [created(admin, "/deals", {"name": f"Deal {n}", "owner_id": ann_user["id"]}) for n in range(3)]
-    overdue = [created(admin, "/tasks", {"title": f"Call {n}", "type_id": call, "responsible_id": bob_user["id"],
+    deals = [admin.created("/deals", {"name": f"Deal {n}", "owner_id": ann_user["id"]}) for n in range(3)]
+    overdue = [admin.created_linking("/tasks", {"title": f"Call {n}", "type_id": call, "responsible_id": bob_user["id"],
                                          "due": at(-timedelta(hours=1)), "links": [{"type": "deal", "id": deal["id"]}]})
                for deal in deals for n in range(2)]
-    created(ann, "/tasks", {"title": "Soon", "type_id": call, "due": at(timedelta(minutes=10))})
-    created(ann, "/tasks", {"title": "Later", "type_id": call, "due": at(timedelta(days=2))})
+    ann.created("/tasks", {"title": "Soon", "type_id": call, "due": at(timedelta(minutes=10))})
+    ann.created("/tasks", {"title": "Later", "type_id": call, "due": at(timedelta(days=2))})
 
     # record mode (the default): the deals' owner counts the six tasks on her deals, plus her own due soon
     mine = until(ann, lambda c: c["planned"] == 7)
@@ -137,7 +120,7 @@ def test_planned_and_incoming_from_deals_and_tasks_in_both_modes_and_as_the_wind
     until(ann, lambda c: c["planned"] == 4)
 
     # a comment by someone else on her task is incoming until she answers it
-    mine_task = created(ann, "/tasks", {"title": "Her own", "type_id": call})
+    mine_task = ann.created("/tasks", {"title": "Her own", "type_id": call})
     assert admin.post(f"/tasks/{mine_task['id']}/comments", json={"text": "Any news?"}).status_code == 201
     incoming = until(ann, lambda c: c["incoming"] == 1)
     assert incoming["breakdown"]["incoming"]["by_category"]["comment"] == 1
@@ -148,14 +131,14 @@ def test_planned_and_incoming_from_deals_and_tasks_in_both_modes_and_as_the_wind
 def test_a_task_just_past_the_window_is_pushed_on_the_stream_when_the_window_reaches_it(
         suite: RunningSuite) -> None:
     admin = suite.client()
-    ann, _ = user(suite)
+    ann, _ = suite.new_user(prefix="counters")
     call = call_type(ann)
     ann.patch("/counters/settings/me", json={"window_minutes": 1}).raise_for_status()
     due = datetime.now(timezone.utc) + timedelta(minutes=1, seconds=45)
-    task = created(ann, "/tasks", {"title": "Just past the window", "type_id": call, "due": due.isoformat()})
+    task = ann.created("/tasks", {"title": "Just past the window", "type_id": call, "due": due.isoformat()})
     # a comment after the task: once it counts, the consumer has handled the task's own event too
     admin.post(f"/tasks/{task['id']}/comments", json={"text": "Marker"}).raise_for_status()
-    ticket = created(ann, "/counters/stream-ticket", {})
+    ticket = ann.created("/counters/stream-ticket", {})
     stream = Stream(suite, ticket["stream"].removeprefix("/api/v1"))  # a browser's way: no header, a ticket
     try:
         first = stream.until(lambda c: c["incoming"] == 1, timeout=LAG)
@@ -168,19 +151,19 @@ def test_a_task_just_past_the_window_is_pushed_on_the_stream_when_the_window_rea
         assert pushed["breakdown"]["planned"]["due_soon"] == 1
     finally:
         stream.close()
-    assert created(ann, "/counters/stream-ticket", {})["ticket"] != ticket["ticket"]
+    assert ann.created("/counters/stream-ticket", {})["ticket"] != ticket["ticket"]
     with requests.get(f"{suite.gateway}{ticket['stream']}", stream=True, timeout=LAG) as used_up:
         assert used_up.status_code == 401, used_up.status_code
 
 
 def test_a_stream_with_the_bearer_header_gets_the_counts_at_connect_and_after_a_change(suite: RunningSuite) -> None:
-    ann, _ = user(suite)
+    ann, _ = suite.new_user(prefix="counters")
     call = call_type(ann)
     stream = Stream(suite, "/counters/stream", {"Authorization": f"Bearer {ann.token}"})
     try:
         assert stream.next(timeout=LAG)["planned"] == 0
         written = time.monotonic()
-        created(ann, "/tasks", {"title": "Now", "type_id": call, "due": at(timedelta(minutes=1))})
+        ann.created("/tasks", {"title": "Now", "type_id": call, "due": at(timedelta(minutes=1))})
         pushed = stream.until(lambda c: c["planned"] == 1, timeout=LAG)
         assert pushed["breakdown"]["planned"]["due_soon"] == 1
         print(f"write → push through relay, consumer and stream: {time.monotonic() - written:.2f} s")
@@ -190,11 +173,11 @@ def test_a_stream_with_the_bearer_header_gets_the_counts_at_connect_and_after_a_
 
 
 def test_a_manager_reads_a_team_member_s_counters_and_an_outsider_gets_404(suite: RunningSuite) -> None:
-    _, boss_user = user(suite, role="manager")
-    member, member_user = user(suite, manager_id=boss_user["id"])
-    outsider, _ = user(suite)
-    boss = suite.client(boss_user["username"], PASSWORD)  # logged in after the team was formed: the token names it
-    created(member, "/tasks", {"title": "Overdue", "type_id": call_type(member), "due": at(-timedelta(minutes=5))})
+    _, boss_user = suite.new_user("manager", prefix="counters")
+    member, member_user = suite.new_user(prefix="counters", manager_id=boss_user["id"])
+    outsider, _ = suite.new_user(prefix="counters")
+    boss = suite.client(boss_user["username"], USER_PASSWORD)  # logged in after the team was formed: the token names it
+    member.created("/tasks", {"title": "Overdue", "type_id": call_type(member), "due": at(-timedelta(minutes=5))})
     until(member, lambda c: c["planned"] == 1)
     theirs = counters(boss, f"/counters/users/{member_user['id']}")
     assert (theirs["user_id"], theirs["planned"]) == (member_user["id"], 1)
@@ -207,8 +190,8 @@ def test_a_manager_reads_a_team_member_s_counters_and_an_outsider_gets_404(suite
 
 def test_reconcile_finds_no_mismatch_before_and_after_a_rebuild(suite: RunningSuite) -> None:
     admin = suite.client()
-    ann, _ = user(suite)
-    task = created(ann, "/tasks", {"title": "Reconciled", "type_id": call_type(ann), "due": at(timedelta(minutes=5))})
+    ann, _ = suite.new_user(prefix="counters")
+    task = ann.created("/tasks", {"title": "Reconciled", "type_id": call_type(ann), "due": at(timedelta(minutes=5))})
     until(ann, lambda c: c["planned"] == 1)
     report = counters(admin, "/counters/reconcile")
     assert report["checked"] >= 1 and report["mismatches"] == []
@@ -219,12 +202,11 @@ def test_reconcile_finds_no_mismatch_before_and_after_a_rebuild(suite: RunningSu
     assert counters(ann)["planned"] == 1 and task["id"]
 
 
-@pytest.mark.skipif(declared("interactions") is None, reason="the interactions service is not installed yet")
 def test_a_missed_call_on_the_user_s_person_is_incoming_until_processed(suite: RunningSuite) -> None:
     admin = suite.client()
-    ann, ann_user = user(suite)
-    person = created(admin, "/persons", {"first_name": "Jana", "last_name": "Volající", "owner_id": ann_user["id"]})
-    entry = created(admin, "/interactions/inbound", {"kind": "missed_call",
+    ann, ann_user = suite.new_user(prefix="counters")
+    person = admin.created("/persons", {"first_name": "Jana", "last_name": "Volající", "owner_id": ann_user["id"]})
+    entry = admin.created_linking("/interactions/inbound", {"kind": "missed_call",
                                                      "contact": {"type": "person", "id": person["id"]}})
     mine = until(ann, lambda c: c["incoming"] == 1)
     assert mine["breakdown"]["incoming"]["by_category"]["missed_call"] == 1

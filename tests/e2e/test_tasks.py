@@ -25,18 +25,6 @@ def entries_of(client: Client, object_id: str, count: int) -> list[dict[str, Any
     return list(reversed(found))  # type: ignore[arg-type]
 
 
-def linking(client: Client, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Create what links a record created a moment ago: the tasks service refuses the link
-    (422 on `links.0.id`, or on `target` for a template) until the record's event reached it."""
-    def attempt() -> Any:
-        response = client.post(path, json=body)
-        if response.status_code == 422 and any(key.startswith(("links.", "target")) for key in response.json()["errors"]):
-            return None
-        assert response.status_code in (200, 201), (path, response.text)
-        return response.json()
-    return wait_for(attempt, timeout=30)  # type: ignore[no-any-return]
-
-
 def test_a_type_s_rule_suggests_the_next_task_due_at_completion_plus_the_delay(suite: RunningSuite) -> None:
     admin = suite.client()
     rule_type = admin.created("/task-types", {"name": f"Offer {time.monotonic_ns()}", "suggest_next": None})
@@ -60,7 +48,7 @@ def test_a_template_applied_to_a_company_creates_its_tasks_with_the_right_due_da
     template = admin.created("/task-templates", {"name": "New customer", "items": [
         {"title": "Welcome", "type_id": type_id(admin, "Email"), "delay_days": 1},
         {"title": "Visit", "type_id": type_id(admin, "Meeting"), "delay_days": 7}]})
-    items = linking(admin, f"/task-templates/{template['id']}/apply",
+    items = admin.created_linking(f"/task-templates/{template['id']}/apply",
                     {"target": {"type": "company", "id": acme["id"]}, "base_date": "2027-03-25"})["items"]
     assert [(t["title"], t["due"]) for t in items] == [
         ("Welcome", "2027-03-26T17:00:00+01:00"), ("Visit", "2027-04-01T17:00:00+02:00")]
@@ -103,7 +91,7 @@ def test_a_merge_moves_a_task_link_and_a_linked_person_cannot_be_deleted(suite: 
     admin = suite.client()
     source = admin.created("/persons", {"first_name": "Jana", "last_name": "Dvojnice"})
     target = admin.created("/persons", {"first_name": "Jana", "last_name": "Nováková"})
-    task = linking(admin, "/tasks", {"title": "Call Jana", "type_id": type_id(admin, "Call"),
+    task = admin.created_linking("/tasks", {"title": "Call Jana", "type_id": type_id(admin, "Call"),
                                      "links": [{"type": "person", "id": source["id"]}]})
     wait_for(lambda: task["id"] in [link["id"] for link in admin.get(f"/persons/{source['id']}/links").json()["items"]],
              timeout=30)
@@ -172,7 +160,7 @@ def test_bad_input_is_a_422_naming_the_field_and_leaves_no_task_and_no_event(sui
     cid, cid_user = suite.new_user(prefix="tasks")
     email = type_id(cid, "Email")
     hidden = admin.created("/persons", {"first_name": "Hidden", "last_name": "Person"})
-    linking(admin, "/tasks", {"title": "Admin's", "type_id": email, "links": [{"type": "person", "id": hidden["id"]}]})
+    admin.created_linking("/tasks", {"title": "Admin's", "type_id": email, "links": [{"type": "person", "id": hidden["id"]}]})
     cases = {
         "type_id": {"title": "x", "type_id": "99999999-9999-4999-8999-999999999999"},
         "end": {"title": "x", "type_id": email, "start": "2027-01-05T10:00:00+01:00",
