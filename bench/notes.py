@@ -29,7 +29,8 @@ def writes_note(writes: WriteResults) -> str:
     errors = ", ".join(f"{name} {loaded.http.errors}" for name, loaded in writes.loads().items())
     failed = f" The deal write failed: {writes.deals_error}." if writes.deals_error else ""
     failed += f" The task write failed: {writes.tasks_error}." if writes.tasks_error else ""
-    return ("1-2: the relays and consumers (contacts, deals, tasks, audit) were held (SIGSTOP) during the HTTP loads, "
+    return ("1-2: the relays and consumers (contacts, deals, tasks, audit; the counters consumer too) were held "
+            "(SIGSTOP) during the HTTP loads, "
             "so only the HTTP path competes for the cores; 1b POSTs a deal (name, value, currency: the default "
             "process, no links), 1c a task (title, type, due, priority, a reminder; no links), each compared with the "
             f"same bare person handler.{failed} Failed or non-2xx requests: "
