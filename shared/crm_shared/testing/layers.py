@@ -51,12 +51,14 @@ def adapter_imports(package: str, layer: str = "api") -> list[str]:
     return sorted(set(found))
 
 
-def layering_violations(package: str) -> list[str]:
-    """Return what breaks the layering rule in a service package (empty when it holds)."""
+def layering_violations(package: str, pure: tuple[str, ...] = ("domain",)) -> list[str]:
+    """Return what breaks the layering rule in a service package (empty when it holds); `pure` names
+    the sub-packages held free of frameworks (the domain, and e.g. a feed writer or a live hub)."""
     problems: list[str] = []
-    if _exists(f"{package}.domain"):
-        domain = modules_under(f"{package}.domain")
-        problems += [f"{package}.domain imports {name}" for name in frameworks_imported_by(domain)]
+    for layer in pure:
+        if _exists(f"{package}.{layer}"):
+            modules = modules_under(f"{package}.{layer}")
+            problems += [f"{package}.{layer} imports {name}" for name in frameworks_imported_by(modules)]
     if _exists(f"{package}.api"):
         problems += [f"API imports an adapter: {line}" for line in adapter_imports(package)]
     return problems
