@@ -1,11 +1,14 @@
 """Templates, rules and attachment records with SQLAlchemy Core, in the caller's transaction."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Callable, Generic, TypeVar
+from typing import Any, Callable, Generic, Iterator, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+
+from crm_shared.rules import StateConflict
 
 from crm_interactions.adapters.tables import attachments, interaction_rules, interaction_templates
 from crm_interactions.domain.attachments import Attachment
@@ -57,9 +60,26 @@ class _Records(Generic[R]):
         return [type(self).build(**row) for row in self.connection.execute(query).mappings()]
 
 
+@contextmanager
+def _code_taken(code: str) -> Iterator[None]:
+    """Answer a code another request took a moment ago (the unique index saw both) as the use case's 409."""
+    try:
+        yield
+    except sa.exc.IntegrityError:
+        raise StateConflict(f"Another template has the code {code}.", errors={"code": ["Already used."]}) from None
+
+
 class TemplateRepository(_Records[Template]):
     table = interaction_templates
     build = Template
+
+    def add(self, record: Template) -> None:
+        with _code_taken(record.code):
+            super().add(record)
+
+    def save(self, record: Template, *_previous: Any) -> None:
+        with _code_taken(record.code):
+            super().save(record)
 
     def with_code(self, code: str) -> Template | None:
         row = self.connection.execute(sa.select(self.table).where(self.table.c.code == code)).mappings().first()

@@ -3,8 +3,14 @@ bad input, visibility."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
+
+import pytest
+
+from crm_shared.rules import StateConflict
 
 from crm_interactions.adapters import tables
+from crm_interactions.adapters.catalog import TemplateRepository
 
 from .conftest import ANN, AS_ADMIN, AS_BOB, AS_CID, BOB, Api, changes_of
 
@@ -155,3 +161,14 @@ def test_entries_and_templates_answer_their_etag_and_a_stale_if_match_is_412(api
     assert api.ok("GET", f"/interactions/{entry['id']}")["status"] == "canceled"
     assert api.call("PATCH", f"/interaction-templates/{template['id']}", json={"description": "x"},
                     headers={**api.headers, "If-Match": '"v9"'}).status_code == 412
+
+
+def test_a_code_taken_by_another_request_a_moment_ago_is_a_409_not_a_server_error(api: Api) -> None:
+    taken = api.template(code="RACE")
+    with api.engine.connect() as connection:
+        repository = TemplateRepository(connection)
+        twin = replace(repository.get(taken["id"]), id=str(uuid.uuid4()))  # the check passed before the first commit
+        with pytest.raises(StateConflict) as refused:
+            repository.add(twin)
+        connection.rollback()
+    assert refused.value.extra["errors"] == {"code": ["Already used."]}
