@@ -22,6 +22,7 @@ from urllib.parse import parse_qs
 
 from a2wsgi import WSGIMiddleware
 
+from crm_shared import hostile_input, logs
 from crm_shared.errors import Problem
 from crm_shared.sse import Event
 
@@ -83,6 +84,29 @@ class StreamRequest:
 
 #: open a stream for a request: return its feed, or raise a Problem (answered as problem+json)
 Opener = Callable[[StreamRequest], Awaitable[Feed]]
+
+
+#: how uvicorn serves a service with live streams (the tests serve them the same way)
+SERVER_OPTIONS: dict[str, Any] = {
+    "lifespan": "on", "log_config": None, "log_level": "warning", "access_log": False, "server_header": False,
+    # like gunicorn's in cli.serve: the gateway keeps connections alive for reuse, and a stop waits briefly
+    "timeout_keep_alive": 30, "timeout_graceful_shutdown": 3,
+    # above the suite's own limits, so that the app answers over-long targets (414) and headers (431)
+    # as problems rather than the server in its own format
+    "h11_max_incomplete_event_size": 8 * hostile_input.MAX_HEADER_LENGTH,
+}
+
+
+def serve(service: str, factory: str, port: int) -> None:
+    """Serve a service's ASGI app (`module:create_asgi`) on its port with uvicorn, in this process."""
+    import os
+
+    import uvicorn
+
+    logs.configure(service)
+    os.environ["CRM_JSON_LOGS"] = service
+    uvicorn.run(factory, factory=True, host=os.environ.get("CRM_BIND_HOST", "127.0.0.1"), port=port,
+                **SERVER_OPTIONS)
 
 
 class LiveServer:
@@ -210,5 +234,5 @@ async def on(executor: Executor, function: Callable[..., Any], *args: Any) -> An
     return await asyncio.get_running_loop().run_in_executor(executor, function, *args)
 
 
-__all__ = ["Event", "Feed", "Hub", "LiveServer", "StreamRequest", "HEALTH_PATH", "KEEP_ALIVE_SECONDS",
+__all__ = ["SERVER_OPTIONS", "serve", "Event", "Feed", "Hub", "LiveServer", "StreamRequest", "HEALTH_PATH", "KEEP_ALIVE_SECONDS",
            "MAX_STREAM_SECONDS", "json_answer", "problem_answer", "on"]
