@@ -197,13 +197,19 @@ def run(args: argparse.Namespace, gateway: str, token: str, out: TextIO) -> None
                 time.sleep(RECONNECT_SECONDS)
 
 
+def _ask(prompt: str) -> str:
+    """Ask on stderr, so that what is printed on stdout stays entries only (`--json | jq`)."""
+    print(prompt, end="", file=sys.stderr, flush=True)
+    return input()
+
+
 def main(argv: list[str] | None = None, *, environ: dict[str, str] | None = None, out: TextIO | None = None) -> int:
     """Run `crm-audit tail`; return the exit status."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     environ = dict(os.environ) if environ is None else environ
     gateway = (environ.get("CRM_GATEWAY_URL") or DEFAULT_GATEWAY).rstrip("/")
     try:
-        token = token_from(gateway, environ, input, getpass.getpass)
+        token = token_from(gateway, environ, _ask, getpass.getpass)
         run(args, gateway, token, out or sys.stdout)
     except TailError as error:
         print(f"crm-audit tail: {error}", file=sys.stderr)
