@@ -22,7 +22,7 @@ from urllib.parse import parse_qs
 
 from a2wsgi import WSGIMiddleware
 
-from crm_shared import hostile_input, logs
+from crm_shared import hostile_input, logs, metrics
 from crm_shared.errors import Problem
 from crm_shared.sse import Event
 
@@ -114,8 +114,10 @@ class LiveServer:
 
     def __init__(self, app: Any, hub: Hub, stream_path: str, open_stream: Opener, *, threads: int = 4,
                  keep_alive: float = KEEP_ALIVE_SECONDS, max_seconds: float = MAX_STREAM_SECONDS,
-                 unavailable: str = "The stream cannot be opened right now; retry shortly.") -> None:
+                 unavailable: str = "The stream cannot be opened right now; retry shortly.",
+                 service: str | None = None) -> None:
         self.app = app
+        self.service = service
         self.wsgi = WSGIMiddleware(app, workers=threads)
         self.hub = hub
         self.stream_path = stream_path
@@ -179,7 +181,11 @@ class LiveServer:
             await problem_answer(send, 503, "Service Unavailable", self.unavailable, request_id,
                                  [(b"retry-after", b"1")])
             return
-        await self._serve(feed, request_id, receive, send)
+        if self.service is None:
+            await self._serve(feed, request_id, receive, send)
+            return
+        with metrics.OPEN_STREAMS.labels(self.service).track_inprogress():
+            await self._serve(feed, request_id, receive, send)
 
     async def _serve(self, feed: Feed, request_id: str, receive: Receive, send: Send) -> None:
         gone = asyncio.get_running_loop().create_task(_disconnected(receive))

@@ -39,7 +39,8 @@ class AuditServer(LiveServer):
     def __init__(self, app: Any, hub: TailHub, authenticate: Callable[[str | None], auth.Principal],
                  executor: ThreadPoolExecutor, *, threads: int = 4, **options: Any) -> None:
         super().__init__(app, hub, STREAM_PATH, self._open, threads=threads,
-                         unavailable="The audit log cannot be read right now; retry shortly.", **options)
+                         unavailable="The audit log cannot be read right now; retry shortly.", service=SERVICE.name,
+                         **options)
         self.tails = hub
         self.authenticate = authenticate
         self.executor = executor

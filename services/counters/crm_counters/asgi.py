@@ -34,7 +34,8 @@ class CountersServer(LiveServer):
                  executor: ThreadPoolExecutor, *, threads: int = 4, keep_alive: float = KEEP_ALIVE_SECONDS,
                  max_seconds: float = MAX_STREAM_SECONDS) -> None:
         super().__init__(app, hub, STREAM_PATH, self._open, threads=threads, keep_alive=keep_alive,
-                         max_seconds=max_seconds, unavailable="The counters cannot be read right now; retry shortly.")
+                         max_seconds=max_seconds, unavailable="The counters cannot be read right now; retry shortly.",
+                         service=SERVICE)
         self.authenticate = authenticate
         self.executor = executor
 

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from crm_audit.asgi import STREAM_PATH, AuditServer, create_asgi
 from crm_audit.consumer import handle_events
+from crm_shared import metrics
 from crm_shared.envelope import CloudEvent
 from crm_shared.service_app import context_of
 from crm_shared.testing.fixtures import wait_until
@@ -180,6 +181,7 @@ def test_two_hundred_open_tails_each_get_a_new_entry_within_a_second_without_a_t
         slowest = max(delay for _, delay in got)
         assert slowest < 1, slowest
         assert requests.get(f"{served.url}/healthz", timeout=5).json() == {"status": "ok", "streams": 200}
+        assert metrics.OPEN_STREAMS.labels("audit")._value.get() >= 200
         for stream in streams:
             stream.close()
         wait_until(lambda: served.server.hub.streams == 0, timeout=10)
