@@ -44,7 +44,7 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class Feed(Protocol):
-    """One open stream as its hub feeds it."""
+    """One open stream as its hub feeds it (one that has a `start_id` announces it as the stream opens)."""
 
     @property
     def closed(self) -> bool: ...
@@ -195,8 +195,11 @@ class LiveServer:
             await send({"type": "http.response.start", "status": 200, "headers": [
                 (b"content-type", b"text/event-stream; charset=utf-8"), (b"cache-control", b"no-cache"),
                 (b"x-accel-buffering", b"no"), (b"x-request-id", request_id.encode("latin-1"))]})
-            await send({"type": "http.response.body", "body": f"retry: {RETRY_MILLISECONDS}\n\n".encode(),
-                        "more_body": True})
+            # a feed that knows where it starts says so with an id alone: EventSource (and any client
+            # that keeps the last id it saw) then resumes from there even before the first event
+            start_id = getattr(feed, "start_id", None)
+            opening = f"retry: {RETRY_MILLISECONDS}\n" + (f"id: {start_id}\n" if start_id is not None else "")
+            await send({"type": "http.response.body", "body": f"{opening}\n".encode(), "more_body": True})
             while not feed.closed and time.monotonic() < ends:
                 events = await feed.events(min(self.keep_alive, max(ends - time.monotonic(), 0.01)))
                 if feed.closed and not events:

@@ -132,7 +132,8 @@ class EventStream:
             self.close()
             raise (TailError if status < 500 else ConnectionError)(_problem(status, body))
 
-    def __iter__(self) -> Iterator[tuple[str | None, dict[str, Any]]]:
+    def __iter__(self) -> Iterator[tuple[str | None, dict[str, Any] | None]]:
+        """Yield (id, entry) per entry, and (id, None) for an id alone (where the stream starts)."""
         event: dict[str, str] = {}
         while True:
             raw = self.response.readline()
@@ -142,6 +143,8 @@ class EventStream:
             if line == "":
                 if event.get("event") == "entry" and "data" in event:
                     yield event.get("id"), json.loads(event["data"])
+                elif "id" in event and "data" not in event:
+                    yield event["id"], None
                 event = {}
             elif not line.startswith(":"):
                 name, _, value = line.partition(":")
@@ -179,7 +182,7 @@ def run(args: argparse.Namespace, gateway: str, token: str, out: TextIO) -> None
             assert stream is not None
             for event_id, entry in stream:
                 last_id = event_id or last_id
-                if entry["id"] in printed:
+                if entry is None or entry["id"] in printed:
                     continue
                 for line in render(entry, args.json):
                     print(line, file=out, flush=True)
@@ -188,7 +191,6 @@ def run(args: argparse.Namespace, gateway: str, token: str, out: TextIO) -> None
             if stream is not None:
                 stream.close()
             time.sleep(RECONNECT_SECONDS)
-        printed.clear()  # the stream resumes by id now: no entry of the list comes again
         stream = None
         while stream is None:
             try:

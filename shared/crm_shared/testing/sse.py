@@ -55,6 +55,16 @@ class Stream:
                 name, _, value = line.partition(":")
                 event[name] = value.removeprefix(" ")
 
+    def opening(self, timeout: float = 5.0) -> dict[str, str]:
+        """Return the fields of the stream's first block (`retry`, and `id` where the stream starts)."""
+        assert self.connection.sock is not None
+        self.connection.sock.settimeout(timeout)
+        fields: dict[str, str] = {}
+        while (line := self.response.readline().decode("utf-8").rstrip("\r\n")) != "":
+            name, _, value = line.partition(":")
+            fields[name] = value.removeprefix(" ")
+        return fields
+
     def body(self) -> Any:
         return json.loads(self.response.read())
 

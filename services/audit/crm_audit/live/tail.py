@@ -43,6 +43,11 @@ class Tail:
         self.closed = False
         self.wake = asyncio.Event()
 
+    @property
+    def start_id(self) -> str:
+        """Where the stream starts: a client that resumes from it before any entry arrives misses none."""
+        return str(self.cursor)
+
     def offer(self, entry: AuditEntry) -> None:
         """Hand the tail an entry the hub read; it keeps it if its filters match."""
         if self.closed or not self.where.matches(entry):

@@ -142,6 +142,23 @@ def test_resuming_with_last_event_id_during_a_burst_and_across_a_restart_gives_e
     assert [int(i) for i in ids] == sorted({int(i) for i in ids})
 
 
+def test_a_stream_says_where_it_starts_so_that_resuming_before_any_entry_misses_none(
+        start: Any, tokens: Tokens, record: Callable[[list[CloudEvent]], None],
+        make_event: Callable[..., CloudEvent]) -> None:
+    record([make_event()])
+    with start() as served:
+        first = tail(served, tokens)
+        opening = first.opening()
+        assert opening["retry"] == "2000" and opening["id"].isdigit()
+        first.close()
+        wait_until(lambda: served.server.hub.streams == 0)
+        events = [make_event(object_name=f"While away {n}") for n in range(3)]
+        record(events)
+        resumed = tail(served, tokens, last_id=opening["id"])
+        assert [resumed.next()["id"] for _ in events] == [event.id for event in events]
+        resumed.close()
+
+
 def test_the_tail_is_for_admins_and_refuses_bad_filters_and_ids_as_problems(start: Any, tokens: Tokens) -> None:
     with start() as served:
         for stream, status in ((tail(served, tokens, role="user"), 403),

@@ -22,6 +22,7 @@ from crm_shared.topology import declare_all
 from crm_shared.types import utcnow
 
 from crm_counters.consumer import build_consumer
+from crm_counters.declaration import SERVICE as COUNTERS
 from crm_counters.service_layer.counting import live_counts
 from crm_counters.service_layer.unit_of_work import CountersUnitOfWork
 
@@ -81,5 +82,7 @@ def test_a_task_event_without_a_task_goes_to_the_dead_letters_and_the_queue_keep
     publisher.publish_batch([message(broken), message(task_event("t2", responsible="cid", due=utcnow()))])
     wait_until(lambda: counts(engine, "cid")["planned"] == 1, timeout=20)
     with Connection(amqp_url) as conn:
-        dead = wait_until(lambda: conn.SimpleQueue("counters.dead").get(timeout=1), timeout=20)
+        # declared as the topology declares it (a quorum queue): declaring it plain would be refused
+        dead_letters = conn.SimpleQueue("counters.dead", queue_args=dict(COUNTERS.queue.dead_letter_arguments))
+        dead = wait_until(lambda: dead_letters.get(timeout=1), timeout=20)
         assert "names the task" in dead.headers["x-error"]  # type: ignore[union-attr]
