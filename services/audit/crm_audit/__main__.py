@@ -1,4 +1,4 @@
-"""`python -m crm_audit migrate|serve|consume` and `crm-audit tail`; `serve` runs uvicorn (the live tail needs asyncio)."""
+"""`python -m crm_audit migrate|serve|consume` and `crm-audit tail`; `serve` runs uvicorn (for the live tail)."""
 from __future__ import annotations
 
 import sys

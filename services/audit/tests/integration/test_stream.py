@@ -234,3 +234,12 @@ def test_a_batch_that_numbers_later_commits_later_so_a_tail_cannot_skip_an_entry
         assert seqs[first.id] < seqs[second.id]
     finally:
         engine.dispose()
+
+
+def test_over_long_targets_and_headers_are_problems_on_the_service_s_own_port(start: Any, tokens: Tokens) -> None:
+    with start() as served:
+        entries = f"{served.url}/api/v1/audit/entries"
+        long_target = requests.get(f"{entries}?object_id={'a' * 10_000}", headers=tokens.headers(), timeout=5)
+        long_header = requests.get(entries, headers={**tokens.headers(), "X-Note": "a" * 10_000}, timeout=5)
+        assert (long_target.status_code, long_header.status_code) == (414, 431)
+        assert {long_target.headers["Content-Type"], long_header.headers["Content-Type"]} == {"application/problem+json"}

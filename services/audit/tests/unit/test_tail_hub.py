@@ -7,6 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Awaitable, Callable
 
+import pytest
+
 from crm_audit.domain.entries import AuditEntry, EntryFilter
 from crm_audit.live import tail as tail_module
 from crm_audit.live.tail import Tail, TailHub
@@ -111,7 +113,8 @@ def test_one_read_per_poll_serves_every_tail_and_nobody_listening_means_no_reads
     run(test)
 
 
-def test_a_tail_too_far_behind_is_closed_so_that_its_client_resumes_from_the_store(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_tail_too_far_behind_is_closed_so_that_its_client_resumes_from_the_store(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tail_module, "MAX_BEHIND", 5)
 
     async def test(hub: TailHub, log: Log) -> None:
