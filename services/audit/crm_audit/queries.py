@@ -48,6 +48,16 @@ class AuditQueries:
             raise NotFound(f"There is no audit entry {entry_id}.")
         return entry
 
+    def after(self, seq: int, where: EntryFilter | None, limit: int, upto: int | None = None) -> list[AuditEntry]:
+        """Return up to `limit` entries stored after sequence `seq` (at most `upto`), oldest first."""
+        with self.engine.connect() as connection:
+            return repository.after(connection, seq, where, limit=limit, upto=upto)
+
+    def last_seq(self) -> int:
+        """Return the sequence number of the last entry stored."""
+        with self.engine.connect() as connection:
+            return repository.last_seq(connection)
+
     def export(self, where: EntryFilter, file_format: str) -> ExportFile:
         """Return the filtered log as an xlsx or csv file, built without holding it in memory."""
         filename = f"audit-log-{utcnow():%Y%m%dT%H%M%SZ}.{file_format}"

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from crm_audit.adapters.tables import FILTER_COLUMNS, anonymized_subjects, audit_entries
+from crm_audit.adapters.tables import FILTER_COLUMNS, anonymized_subjects, audit_entries, audit_sequence
 from crm_audit.domain.entries import AuditEntry, EntryFilter
 from crm_audit.domain.redaction import Anonymization, Subject, redact
 from crm_shared.types import UTCDateTime
@@ -24,10 +24,22 @@ _LOCK_IN_ORDER = sa.text(
 
 
 def add_all(connection: Connection, entries: Iterable[AuditEntry]) -> None:
-    """Insert entries with one executemany; an entry whose id is stored already stays as it is."""
+    """Insert entries with one executemany; an entry whose id is stored already stays as it is.
+
+    Each gets the next insertion sequence numbers. Taking them locks the counter's row until
+    commit, so a transaction that numbers later also commits later: a reader that saw sequence
+    `n` committed will never find a smaller one appear afterwards. Call it last in the transaction
+    (after other locks) to hold the counter briefly; numbers of ids already stored stay unused.
+    """
     rows = [{name: getattr(entry, name) for name in _COLUMNS} for entry in entries]
     if not rows:
         return
+    last = connection.execute(
+        audit_sequence.update().where(audit_sequence.c.id == 1)
+        .values(last=audit_sequence.c.last + len(rows)).returning(audit_sequence.c.last)
+    ).scalar_one()
+    for number, row in enumerate(rows, start=last - len(rows) + 1):
+        row["seq"] = number
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     connection.execute(dialect.insert(audit_entries).on_conflict_do_nothing(index_elements=["id"]), rows)
 
@@ -119,6 +131,23 @@ def stream(connection: Connection, where: EntryFilter, *, chunk: int = 1000) -> 
         result.close()
 
 
+def after(connection: Connection, seq: int, where: EntryFilter | None, *, limit: int,
+          upto: int | None = None) -> list[AuditEntry]:
+    """Return up to `limit` entries stored after sequence `seq` (and at most `upto`), oldest first."""
+    table = audit_entries
+    statement = sa.select(table).where(table.c.seq > seq).order_by(table.c.seq).limit(limit)
+    if upto is not None:
+        statement = statement.where(table.c.seq <= upto)
+    if where is not None:
+        statement = _filtered(statement, where)
+    return [_entry(row) for row in connection.execute(statement).mappings()]
+
+
+def last_seq(connection: Connection) -> int:
+    """Return the last sequence number committed (0 for an empty log)."""
+    return int(connection.execute(sa.select(sa.func.coalesce(sa.func.max(audit_entries.c.seq), 0))).scalar_one())
+
+
 def sort_key(entry: AuditEntry) -> SortKey:
     """Return the entry's position in the newest-first order."""
     return (entry.occurred_at, entry.id)
@@ -126,7 +155,11 @@ def sort_key(entry: AuditEntry) -> SortKey:
 
 def _select(where: EntryFilter) -> sa.Select[Any]:
     table = audit_entries
-    statement = sa.select(table).order_by(table.c.occurred_at.desc(), table.c.id.desc())
+    return _filtered(sa.select(table).order_by(table.c.occurred_at.desc(), table.c.id.desc()), where)
+
+
+def _filtered(statement: sa.Select[Any], where: EntryFilter) -> sa.Select[Any]:
+    table = audit_entries
     if where.occurred_from is not None:
         statement = statement.where(table.c.occurred_at >= where.occurred_from)
     if where.occurred_to is not None:

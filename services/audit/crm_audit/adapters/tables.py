@@ -29,6 +29,8 @@ audit_entries = sa.Table(
     sa.Column("correlation_id", sa.String(), nullable=False),
     sa.Column("source", sa.String(), nullable=False),
     sa.Column("recorded_at", UTCDateTime(), nullable=False),
+    # the insertion sequence (assigned at commit by the consumer): the live tail's resume key
+    sa.Column("seq", sa.BigInteger(), nullable=False),
 )
 
 # Keyset pagination walks (occurred_at, id) backwards; with the filter column in front,
@@ -41,6 +43,16 @@ for _column in FILTER_COLUMNS:
         audit_entries.c.occurred_at,
         audit_entries.c.id,
     )
+
+sa.Index("ux_audit_entries_seq", audit_entries.c.seq, unique=True)
+
+# The last sequence number handed out; its one row is locked by the writing transaction until commit.
+audit_sequence = sa.Table(
+    "audit_sequence",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True),
+    sa.Column("last", sa.BigInteger(), nullable=False),
+)
 
 # Subjects whose personal values were erased (CON-4): an entry of one of them that
 # arrives late (out of order) is redacted before it is stored.

@@ -44,7 +44,8 @@ def _queries() -> AuditQueries:
 def create_blueprint() -> Blueprint:
     """Build the audit blueprint; its views reach the read use cases through the app's context."""
     blp = Blueprint(
-        "audit", __name__, url_prefix="/api/v1/audit", description="The change log (admins only)."
+        "audit", __name__, url_prefix="/api/v1/audit",
+        description="The change log (admins only); new entries live as server-sent events at `GET /audit/stream`.",
     )
 
     @blp.before_request

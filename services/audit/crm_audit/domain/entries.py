@@ -29,6 +29,8 @@ class AuditEntry:
     correlation_id: str = ""
     source: str = ""
     recorded_at: datetime | None = None
+    #: the insertion sequence, assigned when the entry is stored (the live tail resumes after it)
+    seq: int | None = None
 
 
 @dataclass(frozen=True)
@@ -41,3 +43,14 @@ class EntryFilter:
     object_type: str | None = None
     object_id: str | None = None
     operation: str | None = None
+
+    def matches(self, entry: AuditEntry) -> bool:
+        """Whether `entry` is one the list would answer with these filters."""
+        if self.occurred_from is not None and entry.occurred_at < self.occurred_from:
+            return False
+        if self.occurred_to is not None and entry.occurred_at >= self.occurred_to:
+            return False
+        return all(
+            getattr(self, name) is None or getattr(self, name) == getattr(entry, name)
+            for name in ("user_id", "object_type", "object_id", "operation")
+        )

@@ -61,7 +61,7 @@ def _row(n: int, start: datetime) -> dict[str, object]:
         "user_name": "Eva Admin", "channel": "api", "object_type": "person", "object_id": f"p-{n % 5000}",
         "object_name": f"Jana Nováková {n}", "object_link": f"/api/v1/persons/p-{n}", "operation": "updated",
         "changes": [{"field": "phones", "before": ["+420 111 222 333"], "after": [f"+420 777 {n:06d}"]}],
-        "correlation_id": "req-1", "source": "/crm/contacts", "recorded_at": start,
+        "correlation_id": "req-1", "source": "/crm/contacts", "recorded_at": start, "seq": n + 1,
     }
 
 

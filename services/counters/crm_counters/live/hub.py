@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
+from crm_shared.sse import Event
+
 log = logging.getLogger(__name__)
 
 EVERYONE = "*"
@@ -39,6 +41,7 @@ class Listener:
     pending: dict[str, Any] | None = None
     closed: bool = False
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+    sent: int = 0
 
     def offer(self, body: dict[str, Any]) -> None:
         """Hand the stream newer counts; counts it had not sent yet are superseded."""
@@ -59,6 +62,14 @@ class Listener:
         self.wake.clear()
         body, self.pending = self.pending, None
         return body
+
+    async def events(self, timeout: float) -> list[Event] | None:
+        """The next counts as a `counters` event numbered in this stream (the kit's feed)."""
+        body = await self.next(timeout)
+        if body is None:
+            return None
+        self.sent += 1
+        return [Event("counters", body, str(self.sent))]
 
 
 def _same(a: dict[str, Any] | None, b: dict[str, Any]) -> bool:

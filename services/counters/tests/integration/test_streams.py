@@ -2,7 +2,6 @@
 bearer header or single-use ticket, no thread or connection per stream (CNT-5)."""
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +11,6 @@ from typing import Iterator
 
 import pytest
 import requests
-import uvicorn
 
 from crm_shared.cli import migrations_location
 from crm_shared.config import Settings
@@ -21,13 +19,12 @@ from crm_shared.service_app import context_of
 from crm_shared.testing.fixtures import wait_until
 from crm_shared.types import utcnow
 
-from crm_counters.__main__ import SERVER_OPTIONS
 from crm_counters.asgi import STREAM_PATH, CountersServer, create_asgi
 from crm_counters.declaration import SERVICE
 
 from ..unit.builders import task_event
 from .conftest import AS_ANN, AS_BOB, People, handle, issuer
-from .sse import Stream
+from crm_shared.testing.sse import Stream, serving
 
 
 class Served:
@@ -35,28 +32,14 @@ class Served:
         self.server, self.url, self.engine = server, url, engine
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def served(any_database_url: str, tmp_path: Path) -> Iterator[Served]:
     settings = Settings.from_env(SERVICE.name, {"CRM_DATA_DIR": str(tmp_path), "CRM_DATABASE_URL": any_database_url})
     upgrade(settings.database_url, migrations_location(SERVICE), SERVICE.name)
     app = create_asgi(settings, verifier=issuer.verifier(), people=People("ann", "bob"))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **SERVER_OPTIONS))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
     engine = context_of(app.app).engine
-    yield Served(app, f"http://127.0.0.1:{port}", engine)
-    server.should_exit = True
-    thread.join(10)
+    with serving(app) as url:
+        yield Served(app, url, engine)
     engine.dispose()
 
 
