@@ -2,7 +2,6 @@
 exactly once however often they are delivered; a malformed one goes to the dead letters."""
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Iterator
@@ -12,13 +11,9 @@ import sqlalchemy as sa
 from kombu import Connection
 
 import crm_counters
-from crm_shared import db
-from crm_shared.config import Settings
-from crm_shared.consumer import ConsumerSettings
-from crm_shared.migrations import upgrade
 from crm_shared.publisher import ConfirmingPublisher, OutgoingMessage
+from crm_shared.testing.consumers import consuming
 from crm_shared.testing.fixtures import wait_until
-from crm_shared.topology import declare_all
 from crm_shared.types import utcnow
 
 from crm_counters.consumer import build_consumer
@@ -34,21 +29,9 @@ MIGRATIONS = str(Path(crm_counters.__file__).parent / "migrations")
 
 @pytest.fixture
 def running(amqp_url: str, postgres_url: str) -> Iterator[tuple[sa.Engine, ConfirmingPublisher, str]]:
-    upgrade(postgres_url, MIGRATIONS, "counters")
-    engine = db.create_engine(postgres_url)
-    settings = Settings.from_env("counters", {"CRM_BROKER_URL": amqp_url, "CRM_DATABASE_URL": postgres_url})
-    consumer = build_consumer(settings, engine, ConsumerSettings(retry_delays=(0.01,)))
-    with Connection(amqp_url) as conn:
-        declare_all(conn.default_channel)
-    stop = threading.Event()
-    thread = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
-    thread.start()
-    publisher = ConfirmingPublisher(lambda: Connection(amqp_url))
-    yield engine, publisher, amqp_url
-    stop.set()
-    thread.join(10)
-    publisher.close()
-    engine.dispose()
+    with consuming("counters", build_consumer, MIGRATIONS, amqp_url=amqp_url,
+                   postgres_url=postgres_url) as (engine, publisher):
+        yield engine, publisher, amqp_url
 
 
 def message(event) -> OutgoingMessage:  # type: ignore[no-untyped-def]

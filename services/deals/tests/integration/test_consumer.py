@@ -1,7 +1,6 @@
 """The deals consumer on RabbitMQ: contact and task template events from the bus reach the copies, links, processes."""
 from __future__ import annotations
 
-import threading
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -9,15 +8,10 @@ from typing import Iterator
 
 import pytest
 import sqlalchemy as sa
-from kombu import Connection
 
-from crm_shared import db
-from crm_shared.config import Settings
-from crm_shared.consumer import ConsumerSettings
-from crm_shared.migrations import upgrade
 from crm_shared.publisher import ConfirmingPublisher, OutgoingMessage
+from crm_shared.testing.consumers import consuming
 from crm_shared.testing.fixtures import wait_until
-from crm_shared.topology import declare_all
 
 import crm_deals
 from crm_deals.consumer import build_consumer
@@ -34,21 +28,8 @@ MIGRATIONS = str(Path(crm_deals.__file__).parent / "migrations")
 
 @pytest.fixture
 def running(amqp_url: str, postgres_url: str) -> Iterator[tuple[sa.Engine, ConfirmingPublisher]]:
-    upgrade(postgres_url, MIGRATIONS, "deals")
-    engine = db.create_engine(postgres_url)
-    settings = Settings.from_env("deals", {"CRM_BROKER_URL": amqp_url, "CRM_DATABASE_URL": postgres_url})
-    consumer = build_consumer(settings, engine, ConsumerSettings(retry_delays=(0.01,)))
-    with Connection(amqp_url) as conn:
-        declare_all(conn.default_channel)
-    stop = threading.Event()
-    thread = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
-    thread.start()
-    publisher = ConfirmingPublisher(lambda: Connection(amqp_url))
-    yield engine, publisher
-    stop.set()
-    thread.join(10)
-    publisher.close()
-    engine.dispose()
+    with consuming("deals", build_consumer, MIGRATIONS, amqp_url=amqp_url, postgres_url=postgres_url) as started:
+        yield started
 
 
 def message(event) -> OutgoingMessage:  # type: ignore[no-untyped-def]
