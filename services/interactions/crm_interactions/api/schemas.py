@@ -6,7 +6,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from crm_shared.schema_fields import DecimalText, UTCTimestamp, UUIDString
-from crm_shared.schemas import PageArgsSchema, StrictSchema, page_schema
+from crm_shared.schemas import PageArgsSchema, RecordOutSchema, StrictSchema, page_schema
 
 from crm_interactions.domain.entries import INBOUND_KINDS, SOURCES, STATUSES
 from crm_interactions.domain.templates import INITIATORS, METHODS
@@ -35,9 +35,7 @@ class TemplatePatchSchema(StrictSchema):
     attachment_id = UUIDString(allow_none=True)
 
 
-class TemplateOutSchema(Schema):
-    id = fields.String()
-    version = fields.Integer()
+class TemplateOutSchema(RecordOutSchema):
     code = fields.String()
     description = fields.String(allow_none=True)
     method = fields.String()
@@ -45,10 +43,6 @@ class TemplateOutSchema(Schema):
     unit_cost = fields.String(metadata={"description": "An exact decimal."})
     unit_duration_minutes = fields.Integer()
     attachment_id = fields.String(allow_none=True)
-    created_at = fields.String()
-    created_by = fields.String()
-    updated_at = fields.String()
-    updated_by = fields.String()
 
 
 class ContactInSchema(StrictSchema):
@@ -181,17 +175,11 @@ class RulePatchSchema(StrictSchema):
     enabled = fields.Boolean()
 
 
-class RuleOutSchema(Schema):
-    id = fields.String()
-    version = fields.Integer()
+class RuleOutSchema(RecordOutSchema):
     event_type = fields.String()
     template_id = fields.String()
     task_type_id = fields.String(allow_none=True)
     enabled = fields.Boolean()
-    created_at = fields.String()
-    created_by = fields.String()
-    updated_at = fields.String()
-    updated_by = fields.String()
 
 
 class UploadSchema(Schema):
