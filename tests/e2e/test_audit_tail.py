@@ -10,13 +10,12 @@ import subprocess
 import sys
 import threading
 import time
-from http.client import HTTPConnection, HTTPResponse
 from pathlib import Path
 from typing import Any, Iterator
-from urllib.parse import urlsplit
 
 import pytest
 
+from crm_shared.testing.sse import Stream
 from crm_suite.testing import USER_PASSWORD, Client, RunningSuite
 
 pytestmark = pytest.mark.e2e
@@ -25,38 +24,19 @@ LAG = 60
 CLI = Path(sys.executable).with_name("crm-audit")
 
 
-class Tail:
+class Tail(Stream):
     """`GET /api/v1/audit/stream` through the gateway, read one entry at a time: (id, entry)."""
 
     def __init__(self, suite: RunningSuite, token: str, query: str = "", last_id: str | None = None) -> None:
-        parts = urlsplit(suite.gateway)
-        self.connection = HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=LAG)
         headers = {"Authorization": f"Bearer {token}"}
         if last_id is not None:
             headers["Last-Event-ID"] = last_id
-        self.connection.request("GET", f"/api/v1/audit/stream{query}", headers=headers)
-        self.response: HTTPResponse = self.connection.getresponse()
-        self.status = self.response.status
+        super().__init__(suite.gateway, f"/api/v1/audit/stream{query}", headers, timeout=LAG, event="entry")
 
-    def next(self, timeout: float = LAG) -> tuple[str, dict[str, Any]]:
-        assert self.connection.sock is not None
-        self.connection.sock.settimeout(timeout)
-        event: dict[str, str] = {}
-        while True:
-            line = self.response.readline().decode("utf-8")
-            if line == "":
-                raise EOFError("the stream ended")
-            line = line.rstrip("\r\n")
-            if line == "":
-                if event.get("event") == "entry":
-                    return event["id"], json.loads(event["data"])
-                event = {}
-            elif not line.startswith(":"):
-                name, _, value = line.partition(":")
-                event[name] = value.removeprefix(" ")
-
-    def close(self) -> None:
-        self.connection.close()
+    def next(self, timeout: float = LAG) -> tuple[str, dict[str, Any]]:  # type: ignore[override]
+        received = self.received(timeout)
+        assert received.id is not None
+        return received.id, received.data
 
 
 def test_a_filtered_tail_resumed_with_last_event_id_during_a_burst_gets_every_matching_entry_once(
