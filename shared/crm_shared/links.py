@@ -13,7 +13,7 @@ records the linking user sees; the event settles it as a plain link or as hidden
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Mapping, Protocol, Sequence, TypeVar
+from typing import Any, Callable, Protocol, Sequence, TypeVar
 
 from crm_shared.changes import Change
 
@@ -39,19 +39,6 @@ class Link:
 
     def as_dict(self) -> dict[str, Any]:
         return {"type": self.type, "id": self.id, "name": self.name}
-
-    def as_stored(self) -> dict[str, Any]:
-        """The link as its record stores it: the wire shape and whether it is hidden or awaiting."""
-        return {**self.as_dict(), "hidden": self.hidden,
-                "awaiting": list(self.awaiting) if self.awaiting is not None else None}
-
-    @classmethod
-    def from_stored(cls, item: Mapping[str, Any], name: str | None = None, owner_id: str | None = None) -> "Link":
-        """Rebuild a stored link, named (unless hidden) and owned as the copy now knows its record."""
-        awaiting = item.get("awaiting")
-        hidden = bool(item.get("hidden"))
-        return cls(str(item["type"]), str(item["id"]), None if hidden else name, hidden=hidden,
-                   awaiting=tuple(awaiting) if awaiting is not None else None, owner_id=owner_id)
 
     @property
     def reported(self) -> bool:

@@ -2,8 +2,8 @@
 awaiting ones included."""
 from __future__ import annotations
 
-from crm_shared.links import EVERYONE, Link
+from crm_shared.links import Link
 
 LINK_TYPES = ("person", "company")
 
-__all__ = ["EVERYONE", "LINK_TYPES", "Link"]
+__all__ = ["LINK_TYPES", "Link"]
