@@ -31,6 +31,8 @@ audit_entries = sa.Table(
     sa.Column("recorded_at", UTCDateTime(), nullable=False),
     # the insertion sequence (assigned at commit by the consumer): the live tail's resume key
     sa.Column("seq", sa.BigInteger(), nullable=False),
+    # a restore's entry (AUD-8) points at the entry whose `before` value it put back
+    sa.Column("restored_from", sa.String(36), nullable=True),
 )
 
 # Keyset pagination walks (occurred_at, id) backwards; with the filter column in front,
@@ -63,6 +65,17 @@ anonymized_subjects = sa.Table(
     sa.Column("object_id", sa.String(100), primary_key=True),
     sa.Column("anonymized_at", UTCDateTime(), nullable=False),
     sa.Column("event_id", sa.String(36), nullable=False),
+)
+
+# The objects an entry's values name besides its own (a deal's links carry a person's name):
+# anonymizing one of them redacts these entries too (CON-4).
+audit_mentions = sa.Table(
+    "audit_mentions",
+    metadata,
+    sa.Column("object_type", sa.String(64), primary_key=True),
+    sa.Column("object_id", sa.String(100), primary_key=True),
+    sa.Column("entry_id", sa.String(36), primary_key=True),
+    sa.Column("occurred_at", UTCDateTime(), nullable=False),
 )
 
 inbox = inbox_table(metadata)

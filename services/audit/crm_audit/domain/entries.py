@@ -31,6 +31,8 @@ class AuditEntry:
     recorded_at: datetime | None = None
     #: the insertion sequence, assigned when the entry is stored (the live tail resumes after it)
     seq: int | None = None
+    #: the entry whose `before` value this change put back (a restore, AUD-8), else None
+    restored_from: str | None = None
 
 
 @dataclass(frozen=True)
