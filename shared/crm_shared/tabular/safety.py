@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 #: first characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -13,16 +12,6 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # the start of a quoted cell. So a trigger after a separator or a line break inside a cell,
 # with or without quotes between them, is as dangerous as one at the cell's start.
 _TRIGGER_AFTER_SEPARATOR = re.compile(r'([,;\r\n]"*)(?=[=+\-@\t\r])')
-
-# xlsxwriter turns text starting with "=" into a formula and URL-like text into links
-# unless told otherwise; user data must always stay plain text.
-XLSX_OPTIONS: dict[str, Any] = {
-    "constant_memory": True,
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-}
-
 
 def escape_formula(text: str) -> str:
     """Prefix text a spreadsheet would run as a formula with an apostrophe, so it stays text."""

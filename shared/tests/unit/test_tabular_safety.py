@@ -6,7 +6,9 @@ import io
 
 import pytest
 
-from crm_shared.tabular import XLSX_OPTIONS, csv_chunks, defuse_csv_cell, escape_formula
+import zipfile
+
+from crm_shared.tabular import csv_chunks, defuse_csv_cell, escape_formula, xlsx_chunks
 from crm_shared.testing.csv_safety import KNOWN_ATTACKS, dangerous_cells, hostile_texts
 
 
@@ -23,8 +25,13 @@ def test_other_text_stays_as_it_is(text: str) -> None:
     assert defuse_csv_cell(text) == text
 
 
-def test_workbooks_never_turn_strings_into_formulas_links_or_numbers() -> None:
-    assert not any(XLSX_OPTIONS[name] for name in ("strings_to_formulas", "strings_to_urls", "strings_to_numbers"))
+def test_workbooks_write_every_text_as_an_inline_string_never_a_formula_link_or_number() -> None:
+    texts = [*KNOWN_ATTACKS, "http://evil.example", "12345", "=1+1"]
+    data = b"".join(xlsx_chunks(["text"], [[text] for text in texts]))
+
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet and "<f " not in sheet and "hyperlink" not in sheet
+    assert sheet.count('t="inlineStr"') == len(texts) + 1
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,10 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import openpyxl
+from openpyxl.utils.escape import unescape
 import pytest
 
-from crm_shared.tabular import CSV_MIMETYPE, XLSX_MIMETYPE, csv_chunks, file_chunks, table_export, xlsx_file
+from crm_shared.tabular import CSV_MIMETYPE, MAX_CELL_TEXT, XLSX_MIMETYPE, csv_chunks, table_export, xlsx_chunks
 
 WHEN = datetime(2026, 11, 22, 10, 15, 30, tzinfo=timezone.utc)
 HEADER = ["Text", "When", "Day", "Count", "Amount", "Done", "Empty"]
@@ -52,7 +53,7 @@ def test_an_empty_csv_is_the_header_alone() -> None:
 
 def test_xlsx_keeps_each_kind_of_cell_and_formula_like_text_as_text() -> None:
     evil = '=HYPERLINK("http://evil.example","click")'
-    sheet = read_xlsx(b"".join(file_chunks(xlsx_file(HEADER, [ROW, [evil, None, None, -5]])))).active
+    sheet = read_xlsx(b"".join(xlsx_chunks(HEADER, [ROW, [evil, None, None, -5]]))).active
 
     values = list(sheet.iter_rows(values_only=True))
     assert list(values[0]) == HEADER
@@ -64,14 +65,14 @@ def test_xlsx_keeps_each_kind_of_cell_and_formula_like_text_as_text() -> None:
 
 def test_xlsx_times_are_utc_wall_clock_times() -> None:
     prague = timezone(timedelta(hours=1))
-    sheet = read_xlsx(b"".join(file_chunks(xlsx_file(["When"], [[WHEN.astimezone(prague)]])))).active
+    sheet = read_xlsx(b"".join(xlsx_chunks(["When"], [[WHEN.astimezone(prague)]]))).active
 
     assert sheet["A2"].value == datetime(2026, 11, 22, 10, 15, 30)
 
 
 def test_xlsx_continues_on_a_new_sheet_with_the_header_when_one_is_full() -> None:
     rows = [[f"r{n}"] for n in range(7)]
-    workbook = read_xlsx(b"".join(file_chunks(xlsx_file(["Row"], rows, sheet_name="Tasks", max_sheet_rows=4))))
+    workbook = read_xlsx(b"".join(xlsx_chunks(["Row"], rows, sheet_name="Tasks", max_sheet_rows=4)))
 
     assert workbook.sheetnames == ["Tasks", "Tasks (2)", "Tasks (3)"]
     assert [[line[0] for line in sheet.iter_rows(values_only=True)] for sheet in workbook.worksheets] == [
@@ -81,16 +82,42 @@ def test_xlsx_continues_on_a_new_sheet_with_the_header_when_one_is_full() -> Non
 
 def test_a_sheet_name_longer_than_excel_allows_is_shortened() -> None:
     name = "Interactions of every contact in the list"
-    workbook = read_xlsx(b"".join(file_chunks(xlsx_file(["a"], [["b"]] * 2, sheet_name=name, max_sheet_rows=2))))
+    workbook = read_xlsx(b"".join(xlsx_chunks(["a"], [["b"]] * 2, sheet_name=name, max_sheet_rows=2)))
 
     assert workbook.sheetnames == [name[:31], name[:27] + " (2)"]
 
 
-def test_the_temporary_workbook_is_closed_once_streamed() -> None:
-    file = xlsx_file(["a"], [["b"]])
+def test_a_workbook_streams_while_its_rows_are_read() -> None:
+    read = []
 
-    assert b"".join(file_chunks(file)).startswith(b"PK")
-    assert file.closed
+    def rows():  # type: ignore[no-untyped-def]
+        for n in range(5000):
+            read.append(n)
+            yield [f"row {n}", n]
+
+    chunks = xlsx_chunks(["Text", "Number"], rows(), rows_per_chunk=100)
+    first = next(chunks)
+
+    assert first.startswith(b"PK") and len(read) <= 200
+    workbook = read_xlsx(first + b"".join(chunks))
+    assert workbook.active.max_row == 5001 and workbook.active["B5001"].value == 4999
+
+
+def test_xlsx_text_reads_back_as_written_and_is_cut_at_what_a_cell_holds() -> None:
+    texts = ["<b>&amp;</b>", "  spaced  ", "two\nlines", "cr\rhere", "_x0041_", "bell\x07", "x" * (MAX_CELL_TEXT + 5)]
+    sheet = read_xlsx(b"".join(xlsx_chunks(["t"], [[text] for text in texts]))).active
+
+    # what Excel reads: openpyxl leaves the _xHHHH_ escapes of characters XML cannot hold as they are
+    values = [unescape(row[0]) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert values[:6] == texts[:6]
+    assert values[6] == "x" * MAX_CELL_TEXT
+
+
+def test_a_reader_giving_up_midway_leaves_nothing_open() -> None:
+    chunks = xlsx_chunks(["n"], ([n] for n in range(10_000)), rows_per_chunk=100)
+    next(chunks)
+
+    chunks.close()
 
 
 def test_a_table_export_names_its_file_and_media_type_by_format() -> None:

@@ -4,14 +4,12 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, timezone
-from typing import IO
 
 import openpyxl
 
 from crm_audit.domain.export_rows import COLUMN_WIDTHS, HEADER, SHEET_NAME, Row
 from crm_shared.tabular import csv_chunks as table_csv_chunks
-from crm_shared.tabular import file_chunks
-from crm_shared.tabular import xlsx_file as table_xlsx_file
+from crm_shared.tabular import xlsx_chunks as table_xlsx_chunks
 
 WHEN = datetime(2026, 11, 22, 10, 15, 30, tzinfo=timezone.utc)
 
@@ -20,8 +18,8 @@ def csv_chunks(rows: list[Row], **options: int) -> list[bytes]:
     return list(table_csv_chunks(HEADER, rows, **options))
 
 
-def xlsx_file(rows: list[Row], **options: int) -> IO[bytes]:
-    return table_xlsx_file(HEADER, rows, sheet_name=SHEET_NAME, column_widths=COLUMN_WIDTHS, **options)
+def xlsx_bytes(rows: list[Row], **options: int) -> bytes:
+    return b"".join(table_xlsx_chunks(HEADER, rows, sheet_name=SHEET_NAME, column_widths=COLUMN_WIDTHS, **options))
 
 
 def row(field: str = "phones", before: str = "", after: str = "", name: str = "Jana Nováková") -> Row:
@@ -61,8 +59,7 @@ def test_an_empty_csv_export_is_the_header_alone() -> None:
 
 
 def load(rows: list[Row], **options: int) -> openpyxl.Workbook:
-    data = b"".join(file_chunks(xlsx_file(rows, **options)))
-    return openpyxl.load_workbook(io.BytesIO(data))
+    return openpyxl.load_workbook(io.BytesIO(xlsx_bytes(rows, **options)))
 
 
 def test_xlsx_has_the_header_and_keeps_formula_like_text_as_text() -> None:
@@ -93,8 +90,8 @@ def test_an_empty_xlsx_export_is_the_header_alone() -> None:
     assert list(load([]).active.iter_rows(values_only=True)) == [HEADER]
 
 
-def test_the_temporary_workbook_is_closed_once_streamed() -> None:
-    file = xlsx_file([row()])
+def test_xlsx_columns_have_the_log_s_widths_and_the_header_stays_in_view() -> None:
+    sheet = load([row()]).active
 
-    assert b"".join(file_chunks(file)).startswith(b"PK")
-    assert file.closed
+    assert sheet.column_dimensions["D"].width == COLUMN_WIDTHS[3]
+    assert sheet.freeze_panes == "A2"
