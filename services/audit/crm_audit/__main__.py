@@ -1,4 +1,4 @@
-"""`python -m crm_audit migrate|serve|consume` and `crm-audit tail`; `serve` runs uvicorn (for the live tail)."""
+"""`python -m crm_audit migrate|serve|consume|maintain` and `crm-audit tail`; `serve` runs uvicorn (for the live tail)."""
 from __future__ import annotations
 
 import sys
@@ -7,6 +7,7 @@ from crm_shared import live
 from crm_shared.cli import migrations_location, run_service
 from crm_shared.config import Settings
 
+from crm_audit import maintenance
 from crm_audit.consumer import consume
 from crm_audit.declaration import SERVICE
 
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
         from crm_audit.tail_cli import main as tail
 
         sys.exit(tail(args[1:]))
-    run_service(SERVICE, commands={"consume": consume}, argv=args)
+    run_service(SERVICE, commands={"consume": consume, "maintain": maintenance.run}, argv=args)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,10 @@ from crm_audit.declaration import SERVICE
 from crm_audit.domain.entries import AuditEntry
 from crm_audit.domain.redaction import Anonymization, Subject, anonymization_of, redact, subject_of
 from crm_audit.event_reader import entry_from_event
+from crm_audit.maintenance import keep_partitions
 from crm_shared.config import Settings
 from crm_shared.consumer_wiring import consume_until_stopped, wire_consumer
+from crm_shared.process import stop_on_signals
 from crm_shared.envelope import CloudEvent
 from crm_shared.types import utcnow
 from crm_shared.unit_of_work import Transaction
@@ -47,5 +49,10 @@ build_consumer = wire_consumer(SERVICE.queue, tables.inbox, handle_events)
 
 
 def consume(settings: Settings, stop: threading.Event | None = None) -> None:
-    """Consume the audit queue until SIGTERM / SIGINT (or `stop`), then finish the batch and exit."""
+    """Consume the audit queue until SIGTERM / SIGINT (or `stop`), then finish the batch and exit.
+
+    Beside it, a thread keeps the log's monthly partitions (crm_audit.maintenance).
+    """
+    stop = stop or stop_on_signals()
+    keep_partitions(settings, stop)
     consume_until_stopped(build_consumer, settings, stop)

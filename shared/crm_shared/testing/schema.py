@@ -15,10 +15,21 @@ def migration_drift(database_url: str, migrations_location: str, service: str, m
     engine = db.create_engine(database_url)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": False})
+            parts = _partitions(connection)
+            context = MigrationContext.configure(connection, opts={
+                "compare_type": False,
+                # a partition is part of its declared table, not a table of its own
+                "include_name": lambda name, kind, _: not (kind == "table" and name in parts),
+            })
             return [diff for diff in compare_metadata(context, metadata) if not _ignored(diff)]
     finally:
         engine.dispose()
+
+
+def _partitions(connection: sa.Connection) -> set[str]:
+    if connection.dialect.name != "postgresql":
+        return set()
+    return set(connection.execute(sa.text("SELECT relname FROM pg_class WHERE relispartition")).scalars())
 
 
 def _ignored(diff: object) -> bool:

@@ -41,7 +41,9 @@ def add_all(connection: Connection, entries: Iterable[AuditEntry]) -> None:
     for number, row in enumerate(rows, start=last - len(rows) + 1):
         row["seq"] = number
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    connection.execute(dialect.insert(audit_entries).on_conflict_do_nothing(index_elements=["id"]), rows)
+    # No conflict target: the key is (id) on SQLite, (id, occurred_at) on the partitioned table;
+    # a repeated event has the same id and time, so either key finds it.
+    connection.execute(dialect.insert(audit_entries).on_conflict_do_nothing(), rows)
 
 
 def lock_subjects(connection: Connection, subjects: Collection[Subject]) -> None:
@@ -112,13 +114,20 @@ def page(
     connection: Connection, where: EntryFilter, *, after: SortKey | None, limit: int
 ) -> list[AuditEntry]:
     """Return up to `limit` entries newest first, starting after the sort key of the previous page."""
+    return [_entry(row) for row in connection.execute(page_query(where, after=after, limit=limit)).mappings()]
+
+
+def page_query(where: EntryFilter, *, after: SortKey | None, limit: int) -> sa.Select[Any]:
+    """Return the query of one page: the filters, the keyset bound, newest first, `limit` rows."""
     statement = _select(where).limit(limit)
     if after is not None:
         # A row-value comparison is one index range condition; spelled as
         # "t < x OR (t = x AND id < y)" the planners would not use the index as well.
         key = sa.tuple_(sa.literal(after[0], UTCDateTime()), sa.literal(after[1], sa.String()))
         statement = statement.where(sa.tuple_(audit_entries.c.occurred_at, audit_entries.c.id) < key)
-    return [_entry(row) for row in connection.execute(statement).mappings()]
+        # implied by the row comparison, but only a plain bound lets PostgreSQL skip later months
+        statement = statement.where(audit_entries.c.occurred_at <= sa.literal(after[0], UTCDateTime()))
+    return statement
 
 
 def stream(connection: Connection, where: EntryFilter, *, chunk: int = 1000) -> Iterator[AuditEntry]:

@@ -1,6 +1,8 @@
 """The audit service's tables: the entries and the consumer's tracking rows."""
 from __future__ import annotations
 
+import itertools
+
 import sqlalchemy as sa
 
 from crm_shared.columns import uuid_key
@@ -9,8 +11,20 @@ from crm_shared.types import JSONValue, UTCDateTime
 
 metadata = sa.MetaData()
 
-#: the columns a list filter may name; each has an index (column, occurred_at, id)
+#: the columns a list filter may name by equality
 FILTER_COLUMNS = ("user_id", "object_type", "object_id", "operation")
+#: the filters whose every combination has an index (the combination, then occurred_at, id)
+COMBINED_FILTERS = ("user_id", "object_type", "operation")
+
+
+def list_index_columns() -> list[tuple[str, ...]]:
+    """Return the leading columns of the list's filtered indexes: each combination, and the object."""
+    combinations = [
+        combination for size in range(1, len(COMBINED_FILTERS) + 1)
+        for combination in itertools.combinations(COMBINED_FILTERS, size)
+    ]
+    return [*combinations, ("object_id",)]
+
 
 audit_entries = sa.Table(
     "audit_entries",
@@ -35,18 +49,25 @@ audit_entries = sa.Table(
     sa.Column("restored_from", sa.String(36), nullable=True),
 )
 
-# Keyset pagination walks (occurred_at, id) backwards; with the filter column in front,
-# every filtered page is one index range scan however deep it is.
+# Keyset pagination walks (occurred_at, id) backwards. Each combination of the list's equality
+# filters on user, object type and operation has an index of its own, those columns and then
+# (occurred_at, id): whatever the filters, a page — the first or the thousandth — is one index
+# range scan in list order, with no sort and no rows filtered away. A filter naming an object
+# uses the object's index (object_id, occurred_at, id): one object's entries are few, so other
+# filters beside it sift through those alone. On PostgreSQL the table is partitioned by month
+# of occurred_at (adapters/partitions.py), and every index is one per partition.
 sa.Index("ix_audit_entries_occurred_at_id", audit_entries.c.occurred_at, audit_entries.c.id)
-for _column in FILTER_COLUMNS:
+for _columns in list_index_columns():
     sa.Index(
-        f"ix_audit_entries_{_column}_occurred_at_id",
-        audit_entries.c[_column],
+        f"ix_audit_entries_{'_'.join(_columns)}_occurred_at_id",
+        *(audit_entries.c[name] for name in _columns),
         audit_entries.c.occurred_at,
         audit_entries.c.id,
     )
 
-sa.Index("ux_audit_entries_seq", audit_entries.c.seq, unique=True)
+# Not unique: the one-writer counter hands every number out once, and a partitioned table's
+# unique indexes would have to include the partition key anyway.
+sa.Index("ix_audit_entries_seq", audit_entries.c.seq)
 
 # The last sequence number handed out; its one row is locked by the writing transaction until commit.
 audit_sequence = sa.Table(
