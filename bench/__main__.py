@@ -9,6 +9,7 @@ from datetime import datetime
 from crm_shared.testing import servers
 
 from bench import hop, lag, machine, notes, report
+from bench.audit_scale import measure_audit_scale
 from bench.events import person_events
 from bench.ingest import measure_ingest
 from bench.publishing import measure_publishing
@@ -23,7 +24,7 @@ from bench.wrk import LoadSettings
 def main(argv: list[str] | None = None) -> int:
     """Run every measurement, print the table and notes; exit 1 if a measurement failed."""
     args = _arguments(argv)
-    _require_servers()
+    _require_servers(wrk=not args.only_audit_scale)
     load = LoadSettings(connections=args.connections, seconds=args.seconds)
     results_dir = REPO / "bench" / "results" / datetime.now().strftime("%Y%m%d-%H%M%S")
     run = Run()
@@ -32,10 +33,14 @@ def main(argv: list[str] | None = None) -> int:
         ours = (f"bench_{workspace.run_id}_", f"crm_t{servers.RUN_ID}_")
         before = machine.CpuSnapshot.take(ours)
         say(f"run {workspace.run_id} in {results_dir.relative_to(REPO)}/; HTTP {load.describe()}")
-        _measure_bus(run, workspace, args)
+        if args.only_audit_scale:
+            _measure_audit_scale(run, args)
+        else:
+            _measure_bus(run, workspace, args)
         # before the suite starts: nothing else of the bench's runs beside the 1,000 streams then
-        _measure_pushes(run, workspace, args)
-        _measure_suite(run, workspace, args, load)
+            _measure_pushes(run, workspace, args)
+            _measure_suite(run, workspace, args, load)
+            _measure_audit_scale(run, args)
         say("cleaning up")
     after = machine.CpuSnapshot.take(ours)
     print(run.output(notes.header(before.others_share(after), load, after.at - before.at), results_dir, REPO))
@@ -86,6 +91,14 @@ def _measure_pushes(run: Run, workspace: Workspace, args: argparse.Namespace) ->
         run.notes[6] = notes.push_note(pushes)
 
 
+def _measure_audit_scale(run: Run, args: argparse.Namespace) -> None:
+    """Line 7: the audit log's list pages and exports at 10 million entries, beside bare queries and writers."""
+    scale = run.step(7, "7 audit log at scale", lambda: measure_audit_scale(args.audit_rows, args.export_rows))
+    if scale:
+        run.rows[7] = report.audit_scale_rows(scale)
+        run.notes[7] = notes.audit_scale_note(scale)
+
+
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--seconds", type=float, default=10.0, help="each HTTP measurement (default 10)")
@@ -96,6 +109,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--confirm-cap", type=float, default=6.0, help="seconds of the confirm-each loop (default 6)")
     parser.add_argument("--streams", type=int, default=1000, help="open counters streams (default 1000)")
     parser.add_argument("--push-rate", type=float, default=100.0, help="counter changes per second (default 100)")
+    parser.add_argument("--audit-rows", type=int, default=10_000_000,
+                        help="entries of the audit log of line 7, built once and reused (default 10000000)")
+    parser.add_argument("--export-rows", type=int, default=1_000_000, help="entries exported in line 7 (default 1000000)")
+    parser.add_argument("--only-audit-scale", action="store_true", help="measure line 7 alone")
     args = parser.parse_args(argv)
     if min(args.streams, args.push_rate) <= 0:
         parser.error("--streams and --push-rate must be positive")
@@ -104,11 +121,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _require_servers() -> None:
+def _require_servers(*, wrk: bool = True) -> None:
     missing = [what for what, ok in (
         (f"PostgreSQL at {servers.POSTGRES_URL}", servers.reachable(servers.POSTGRES_URL)),
         (f"RabbitMQ at {servers.AMQP_URL}", servers.reachable(servers.AMQP_URL)),
-        ("wrk on the PATH", shutil.which("wrk") is not None),
+        ("wrk on the PATH", not wrk or shutil.which("wrk") is not None),
     ) if not ok]
     if missing:
         sys.exit("bench needs " + ", ".join(missing))

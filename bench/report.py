@@ -1,6 +1,7 @@
 """The aims, and the table's rows built from the results of one run."""
 from __future__ import annotations
 
+from bench.audit_scale import AuditScaleResults
 from bench.ingest import IngestResults
 from bench.lag import LagResult
 from bench.publishing import PublishResults
@@ -16,6 +17,8 @@ PACE_KEPT = 0.95  # below this share of the asked rate, the lag was not measured
 RELAY_RATIO_AIM = 0.7
 INGEST_AIM, INGEST_BATCHED_AIM = 1500.0, 5000.0
 PUSH_P99_AIM_MS = 2000.0
+LIST_P99_AIM_MS = 50.0
+EXPORT_RSS_AIM_MB = 150.0
 
 
 def write_rows(results: WriteResults) -> list[Row]:
@@ -106,6 +109,25 @@ def push_rows(results: PushResults, rate: float) -> list[Row]:
             per_second(results.bare.pacing.rate, "ev"), ratio(results.counters.pacing.rate, results.bare.pacing.rate),
             f"≥ {PACE_KEPT:.0%} of {rate:.0f}/s", kept_pace),
     ]
+
+
+def audit_scale_rows(results: AuditScaleResults) -> list[Row]:
+    """Rows of measurement 7: each filter combination's first page and page 1,000, then the exports."""
+    bare_first, bare_deep = results.bare
+    rows = [Row(f"7 audit list at {results.rows:,} entries, p50 / p99")]
+    for name, (first, deep) in results.pages.items():
+        for label, timing, bare in (("first page", first, bare_first), ("page 1,000", deep, bare_deep)):
+            rows.append(Row(f"  {name}: {label}", millis(timing.p50, timing.p99), "bare indexed query, same page",
+                            millis(bare.p50, bare.p99), _both(ratio(timing.p50, bare.p50), ratio(timing.p99, bare.p99)),
+                            f"p99 ≤ {LIST_P99_AIM_MS:.0f} ms", timing.p99 <= LIST_P99_AIM_MS))
+    for file_format, bare_name in (("csv", "bare csv.writer, rows in memory"), ("xlsx", "bare xlsxwriter, constant_memory")):
+        mine, bare = results.exports[file_format], results.exports[f"bare {file_format}"]
+        rows.append(Row(f"7 audit export .{file_format}, rows/s", per_second(mine["rows_per_second"], "row"), bare_name,
+                        per_second(bare["rows_per_second"], "row"), ratio(mine["rows_per_second"], bare["rows_per_second"])))
+        rows.append(Row(f"  peak RSS / first byte after", f"{mine['rss_mb']:.0f} MB / {mine['first_byte']:.2f} s",
+                        "the bare writer's peak RSS", f"{bare['rss_mb']:.0f} MB", "",
+                        f"RSS ≤ {EXPORT_RSS_AIM_MB:.0f} MB", mine["rss_mb"] <= EXPORT_RSS_AIM_MB))
+    return rows
 
 
 def failed_row(measurement: str, error: BaseException) -> Row:
