@@ -86,6 +86,13 @@ def log_database(rows: int) -> str:
                     sa.text("SELECT rows FROM bench_log")).scalar() == rows:
                 say(f"7 reusing the audit log of {rows:,} entries in {url.rsplit('/', 1)[1]}")
                 return url
+    finally:
+        engine.dispose()
+    # absent, or left half-built by an interrupted run: start from an empty database
+    db.drop_database(url)
+    db.ensure_database(url)
+    engine = db.create_engine(url)
+    try:
         _build(url, engine, rows)
     finally:
         engine.dispose()

@@ -124,7 +124,7 @@ def audit_scale_rows(results: AuditScaleResults) -> list[Row]:
         mine, bare = results.exports[file_format], results.exports[f"bare {file_format}"]
         rows.append(Row(f"7 audit export .{file_format}, rows/s", per_second(mine["rows_per_second"], "row"), bare_name,
                         per_second(bare["rows_per_second"], "row"), ratio(mine["rows_per_second"], bare["rows_per_second"])))
-        rows.append(Row(f"  peak RSS / first byte after", f"{mine['rss_mb']:.0f} MB / {mine['first_byte']:.2f} s",
+        rows.append(Row("  peak RSS / first byte after", f"{mine['rss_mb']:.0f} MB / {mine['first_byte']:.2f} s",
                         "the bare writer's peak RSS", f"{bare['rss_mb']:.0f} MB", "",
                         f"RSS ≤ {EXPORT_RSS_AIM_MB:.0f} MB", mine["rss_mb"] <= EXPORT_RSS_AIM_MB))
     return rows
