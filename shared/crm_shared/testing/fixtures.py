@@ -13,6 +13,16 @@ from crm_shared.testing import servers
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    yield from _fresh_database()
+
+
+@pytest.fixture(scope="module")
+def postgres_module_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database shared by one module's tests (for data costly to build)."""
+    yield from _fresh_database()
+
+
+def _fresh_database() -> Iterator[str]:
     servers.require(servers.POSTGRES_URL, "PostgreSQL")
     url = servers.database_url(uuid.uuid4().hex[:8])
     db.ensure_database(url)

@@ -10,7 +10,6 @@ branches the LIMIT never reaches cost nothing.
 from __future__ import annotations
 
 import itertools
-import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
 
@@ -18,11 +17,10 @@ import pytest
 import sqlalchemy as sa
 
 from crm_audit.__main__ import MIGRATIONS
-from crm_audit.adapters import partitions, repository
+from crm_audit.adapters import partitions, repository, tables
 from crm_audit.domain.entries import EntryFilter
 from crm_audit.domain.retention import add_months, month_start
 from crm_shared import db, migrations
-from crm_shared.testing import servers
 
 ENTRIES = 100_000
 START = datetime(2026, 3, 1, tzinfo=timezone.utc)
@@ -53,21 +51,16 @@ def big_log(request: pytest.FixtureRequest) -> Iterator[sa.Engine]:
     engine = db.create_engine(url)
     with engine.begin() as connection:
         partitions.create_months(connection, START, add_months(START, 5))
+        # filled without the list's indexes, which are then built in one pass each: several times faster
+        for index in tables.audit_entries.indexes:
+            connection.execute(sa.text(f"DROP INDEX {index.name}"))
         connection.execute(sa.text(FILL), {"start": START, "count": ENTRIES})
+        for index in tables.audit_entries.indexes:
+            index.create(connection)
     with engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE audit_entries")
     yield engine
     engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def postgres_module_url() -> Iterator[str]:
-    """One PostgreSQL database for the module's tests."""
-    servers.require(servers.POSTGRES_URL, "PostgreSQL")
-    url = servers.database_url(uuid.uuid4().hex[:8])
-    db.ensure_database(url)
-    yield url
-    db.drop_database(url)
 
 
 def combinations() -> list[tuple[str, ...]]:
