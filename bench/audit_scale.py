@@ -214,7 +214,7 @@ print(json.dumps({"seconds": time.perf_counter() - began, "first_byte": first, "
 """
 
 BARE_SCRIPT = """
-import csv, io, json, sys, tempfile, time
+import csv, json, os, sys, tempfile, time
 from datetime import datetime, timezone
 import xlsxwriter
 kind, count = sys.argv[1], int(sys.argv[2])
@@ -223,7 +223,7 @@ row = (when, "User 3", "person", "Jana Nováková", "/api/v1/persons/o-1", "upda
        "+420 111 222 333", "+420 777 888 999")
 began = time.perf_counter()
 if kind == "csv":
-    writer = csv.writer(io.StringIO())
+    writer = csv.writer(open(os.devnull, "w"))
     for _ in range(count):
         writer.writerow(row)
 else:
