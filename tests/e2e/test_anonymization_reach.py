@@ -1,6 +1,6 @@
 """Through the gateway, on PostgreSQL + RabbitMQ: once a person is anonymized, none of their personal values
 is left in any audit entry (their own or another object's), the audit export, the interaction log, the
-tasks' stored links or any service's outbox (CON-4, AUD-6)."""
+tasks' stored links, the counters' copies or any service's outbox (CON-4, AUD-6)."""
 from __future__ import annotations
 
 import json
@@ -109,6 +109,8 @@ def test_after_anonymizing_a_linked_person_no_store_holds_any_of_their_personal_
                 and admin.get(f"/interactions/{entry['id']}").json()["description"] is None
                 and admin.audit_entries(object_id=entry["id"])[0]["operation"] == "anonymized"
                 and admin.audit_entries(object_id=person["id"])[0]["operation"] == "anonymized"
+                and [tuple(row) for row in rows(suite, "counters", "SELECT record_name FROM task_copies"
+                                                f" WHERE id = '{task['id']}'")] == [(ERASED_NAME,)]
                 and not unpublished(suite))
     wait_for(settled, timeout=TIMEOUT, interval=0.3)
 
@@ -117,6 +119,8 @@ def test_after_anonymizing_a_linked_person_no_store_holds_any_of_their_personal_
         "audit export": [admin.get("/audit/entries/export", params={"format": "csv"}).text],
         "interactions": pages(admin, "/interactions"),
         "tasks": [str(row) for row in rows(suite, "tasks", "SELECT body FROM tasks")],
+        "counters' copies": [str(row) for table in ("task_copies", "interaction_copies", "counted_items")
+                             for row in rows(suite, "counters", f"SELECT * FROM {table}")],
         **{f"{service} outbox": [row[0] for row in rows(suite, service, "SELECT body FROM outbox")]
            for service in OUTBOXES if has_table(suite, service, "outbox")},
     }
