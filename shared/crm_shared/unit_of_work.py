@@ -111,6 +111,7 @@ class UnitOfWork(Transaction):
         #: the trace the events continue: a consumer's cause's, else the current span's (tracing)
         self.traceparent = ""
         self._events: list[ObjectChanged] = []
+        self._erased: list[str] = []
         super().__init__(engine, connection=connection, viewer=viewer)
 
     @property
@@ -128,6 +129,11 @@ class UnitOfWork(Transaction):
         """Queue an event to be committed with this transaction."""
         self._events.append(event)
 
+    def erase_published(self, subject_id: str) -> None:
+        """Drop, with this transaction, the published events of the outbox that name an erased
+        subject (`crm_shared.outbox.drop_published_naming`); the unpublished ones are still delivered."""
+        self._erased.append(subject_id)
+
     def commit(self) -> None:
         """Write the queued events to the outbox and commit everything at once."""
         now = utcnow()
@@ -140,8 +146,11 @@ class UnitOfWork(Transaction):
         if envelopes:
             assert self._outbox is not None, f"{type(self).__name__} has no outbox table"
             outbox.append(self.connection, self._outbox, envelopes, self._service)
+        for subject_id in self._erased:
+            assert self._outbox is not None, f"{type(self).__name__} has no outbox table"
+            outbox.drop_published_naming(self.connection, self._outbox, subject_id)
         super().commit()
-        self._events = []
+        self._events, self._erased = [], []
 
 
 UnitOfWorkFactory = Callable[..., Any]

@@ -40,6 +40,9 @@ class FakeUnitOfWork:
         self.viewer = viewer
         self.correlation_id = correlation_id
         self.events: list[ObjectChanged] = []
+        #: the subjects whose published outbox events a committed unit dropped (`erase_published`)
+        self.erased: list[str] = []
+        self._erasing: list[str] = []
         self.commits = 0
         self.rolled_back = 0
         self.read_only = False
@@ -56,22 +59,26 @@ class FakeUnitOfWork:
         return self
 
     def __enter__(self: U) -> U:
-        self._pending = []
+        self._pending, self._erasing = [], []
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         if self._pending:
             self.rolled_back += 1
-        self._pending = []
+        self._pending, self._erasing = [], []
         self.read_only = False
 
     def emit(self, event: ObjectChanged) -> None:
         self._pending.append(event)
 
+    def erase_published(self, subject_id: str) -> None:
+        self._erasing.append(subject_id)
+
     def commit(self) -> None:
         self.events.extend(self._pending)
-        self._pending = []
+        self.erased.extend(self._erasing)
+        self._pending, self._erasing = [], []
         self.commits += 1
 
     def __call__(self: U, **_: Any) -> U:
