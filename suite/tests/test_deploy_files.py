@@ -10,8 +10,8 @@ import pytest
 
 from crm_shared.declaration import ConsumerQueue, ServiceDeclaration, installed
 from crm_suite.deploy.__main__ import stale
-from crm_suite.deploy.images import BASE_DOCKERFILE, BASE_STAGES
-from crm_suite.deploy.processes import runner_command_lines, services
+from crm_suite.deploy.images import BASE_DOCKERFILE, BASE_STAGES, USER_ID
+from crm_suite.deploy.processes import DATA_DIR, PROBE_PORT, runner_command_lines, services
 from crm_suite.deploy.render import render
 from crm_suite.deploy.tools import OVERLAYS, ROOT, built, compose_file, containers, tool
 
@@ -56,7 +56,10 @@ def test_the_base_builds_on_one_pinned_slim_python_and_ends_as_an_unprivileged_u
     name, _, tag = stages[0][0].partition(":")
     assert name == "python" and tag.startswith("3.11.") and "slim" in tag, stages[0][0]
     users = [line.split()[1] for line in lines if line.startswith("USER ")]
-    assert users and users[-1] not in ("root", "0")
+    assert users and users[-1] == str(USER_ID)
+    assert any(line.startswith(f"RUN useradd --system --uid {USER_ID} ") for line in lines)
+    assert f"    CRM_DATA_DIR={DATA_DIR}" in lines and f"WORKDIR {DATA_DIR}" in lines
+    assert lines[-1] == f"EXPOSE {PROBE_PORT}"
     assert "ONBUILD COPY --from=build /opt/crm /opt/crm" in lines
 
 

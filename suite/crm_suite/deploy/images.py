@@ -1,16 +1,15 @@
-"""The suite's images: one base Dockerfile for what every image shares, and one short Dockerfile per service folder."""
+"""The suite's images: one short Dockerfile per service folder, on the base Dockerfile every image shares."""
 from __future__ import annotations
 
 from crm_shared.declaration import ServiceDeclaration
 
-from crm_suite.deploy.processes import DATA_DIR, PROBE_PORT, processes
+from crm_suite.deploy.processes import processes
 
-#: the slim Python base, pinned to an exact release
-BASE_IMAGE = "python:3.11.14-slim-bookworm"
-#: the unprivileged user every process runs as (Kubernetes' runAsUser says the same)
+#: the unprivileged user every process runs as: the base image's `USER` (Kubernetes' runAsUser says the same)
 USER_ID = 10001
 HEADER = "# Rendered by `python -m crm_suite.deploy` from the service declarations: edit the renderer, not this file.\n"
-#: the suite's base Dockerfile, built (with the repository root as context) before any service image
+#: the suite's base Dockerfile (written by hand, the one place of what every image shares), built with the
+#: repository root as context before any service image
 BASE_DOCKERFILE = "deploy/image/Dockerfile"
 #: the base's two stages: the build context name a service Dockerfile starts from -> the base's target
 BASE_STAGES = {"crm-build": "build", "crm-runtime": "runtime"}
@@ -26,39 +25,6 @@ def image_name(service: ServiceDeclaration) -> str:
 def base_image_name(context: str) -> str:
     """Return the image a stage of the base is tagged as (`crm/base-build`, `crm/base-runtime`)."""
     return f"crm/base-{BASE_STAGES[context]}"
-
-
-def base_dockerfile() -> str:
-    """Return the base Dockerfile: the pinned requirements and the kit in a venv, and the runtime user."""
-    return f"""{HEADER}# The stages every service image is built from; a service's Dockerfile names its package, ports and command.
-# Target `build` (context `crm-build`): a venv in /opt/crm with the pinned requirements and the kit installed.
-# Target `runtime` (context `crm-runtime`): the unprivileged user; a service's last stage takes the venv its
-# `build` stage completed (the ONBUILD step), so nothing of the build (sources, compilers' leftovers) ships.
-FROM {BASE_IMAGE} AS build
-ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
-RUN python -m venv /opt/crm
-ENV PATH=/opt/crm/bin:$PATH
-WORKDIR /src
-COPY requirements.txt ./
-RUN pip install --no-cache-dir -r requirements.txt
-COPY shared/ shared/
-RUN pip install --no-cache-dir --no-deps ./shared
-
-FROM {BASE_IMAGE} AS runtime
-ENV PATH=/opt/crm/bin:$PATH \\
-    PYTHONDONTWRITEBYTECODE=1 \\
-    PYTHONUNBUFFERED=1 \\
-    CRM_BIND_HOST=0.0.0.0 \\
-    CRM_DATA_DIR={DATA_DIR}
-RUN useradd --system --uid {USER_ID} --user-group --home-dir {DATA_DIR} --create-home --shell /usr/sbin/nologin crm
-WORKDIR {DATA_DIR}
-ONBUILD COPY --from=build /opt/crm /opt/crm
-USER {USER_ID}
-# the root filesystem may be read-only: processes write only to {DATA_DIR} (a volume) and /tmp
-VOLUME ["/tmp"]
-# relays and consumers answer probes and /metrics here (CRM_PROBE_PORT)
-EXPOSE {PROBE_PORT}
-"""
 
 
 def dockerfile(service: ServiceDeclaration, every: list[ServiceDeclaration]) -> str:

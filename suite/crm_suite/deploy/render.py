@@ -26,7 +26,6 @@ def render(services: list[ServiceDeclaration] | None = None) -> dict[str, str]:
         "deploy/base/suite.yaml": _yaml(*cluster.shared(chosen)),
         "deploy/overlays/dev/kustomization.yaml": _yaml(overlays.dev(chosen)),
         "deploy/overlays/production/kustomization.yaml": _yaml(overlays.production(chosen)),
-        images.BASE_DOCKERFILE: images.base_dockerfile(),
     }
     for service in chosen:
         files[f"services/{service.name}/Dockerfile"] = images.dockerfile(service, chosen)
