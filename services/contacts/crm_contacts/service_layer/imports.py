@@ -7,7 +7,7 @@ whose actor has the channel `import`.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Callable, Iterable, Sequence
 
@@ -117,33 +117,40 @@ def import_batch(uows: Callable[..., ContactsUnitOfWork], job_id: str) -> Import
 
 def judge(uow: ContactsUnitOfWork, kind: str, rows: Sequence[ImportRow], users: UserDirectory,
           seen: set[str], *, job_id: str) -> Judged:
-    """Judge a batch of rows: invalid (the create's refusal), skipped (its key is known) or a new record."""
+    """Judge a batch of rows: skipped (its key is known: imported before), invalid (the create's refusal) or new.
+
+    `seen` holds the keys of earlier rows of the same file, so a row repeated in it is skipped too.
+    """
     judged = Judged([], [], [], [])
-    candidates: list[tuple[ImportRow, Contact, str]] = []
+    keys = {row.number: import_key(kind, owner_of(row.values, uow.actor.id), row.values)
+            for row in rows if row.values is not None and not row.errors}
+    known = uow.imports.existing_keys(keys.values()) | seen
     for row in rows:
-        if row.errors or row.values is None:
+        key = keys.get(row.number)
+        if key is None:
             judged.outcomes.append(RowOutcome(row.number, "invalid", row.errors))
-            continue
-        try:
-            contact = checked_new_contact(uow, kind, row.values, users)
-        except (RuleBroken, ValidationFailed) as refusal:
-            refused = row.refused(refusal.errors if isinstance(refusal, RuleBroken) else refusal.extra["errors"])
-            judged.refused.append(refused)
-            judged.outcomes.append(RowOutcome(row.number, "invalid", refused.errors))
-            continue
-        candidates.append((row, contact, import_key(kind, owner_of(row.values, uow.actor.id), row.values)))
-        judged.outcomes.append(RowOutcome(row.number, "create", name=contact.display_name))
-    known = uow.imports.existing_keys(key for _, _, key in candidates)
-    decided = {outcome.row: index for index, outcome in enumerate(judged.outcomes)}
-    for row, contact, key in candidates:
-        if key in known or key in seen:
-            judged.outcomes[decided[row.number]] = replace(judged.outcomes[decided[row.number]], action="skipped")
-            continue
-        seen.add(key)
-        judged.contacts.append(contact)
-        judged.keys.append({"key": key, "kind": kind, "owner_id": contact.owner_id, "contact_id": contact.id,
-                            "job_id": job_id, "created_at": contact.created_at})
+        elif key in known:
+            judged.outcomes.append(RowOutcome(row.number, "skipped"))
+        else:
+            judged.outcomes.append(_judge_new(uow, kind, row, users, key, judged, job_id))
+            known.add(key)
+            seen.add(key)
     return judged
+
+
+def _judge_new(uow: ContactsUnitOfWork, kind: str, row: ImportRow, users: UserDirectory, key: str,
+               judged: Judged, job_id: str) -> RowOutcome:
+    assert row.values is not None
+    try:
+        contact = checked_new_contact(uow, kind, row.values, users)
+    except (RuleBroken, ValidationFailed) as refusal:
+        refused = row.refused(refusal.errors if isinstance(refusal, RuleBroken) else refusal.extra["errors"])
+        judged.refused.append(refused)
+        return RowOutcome(row.number, "invalid", refused.errors)
+    judged.contacts.append(contact)
+    judged.keys.append({"key": key, "kind": kind, "owner_id": contact.owner_id, "contact_id": contact.id,
+                        "job_id": job_id, "created_at": contact.created_at})
+    return RowOutcome(row.number, "create", name=contact.display_name)
 
 
 def get_import(uow: ContactsUnitOfWork, job_id: str, viewer: Viewer) -> dict[str, Any]:
