@@ -128,7 +128,10 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # read the cells there are, not the size the file claims
         for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1), start=1):
-            yield number, [_sheet_cell(cell) for cell in cells]
+            values = [_sheet_cell(cell) for cell in cells]
+            while values and values[-1] == "":
+                values.pop()  # `max_col` pads every row to the widest one read
+            yield number, values
         workbook.close()
     except (ValidationFailed, PayloadTooLarge):
         raise
