@@ -176,10 +176,6 @@ class RuleOutSchema(RecordOutSchema):
     enabled = fields.Boolean()
 
 
-class UploadSchema(Schema):
-    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
-
-
 class AttachmentOutSchema(Schema):
     id = fields.String()
     filename = fields.String()
