@@ -5,9 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
-from flask import Flask
-
 import sqlalchemy as sa
+from flask import Flask
 
 from crm_shared import db
 from crm_shared.envelope import API, AUTOMATION, SYSTEM, Actor, CloudEvent, automation_by, parse
