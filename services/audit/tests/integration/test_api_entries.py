@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
@@ -69,7 +70,15 @@ def test_entries_are_listed_newest_first_in_the_contract_shape(client, tokens, s
         "changes": [{"field": "phones", "before": ["+420 111 222 333"], "after": ["+420 777 888 999"]}],
         "channel": "import",
         "correlation_id": "req-1",
+        "restored_from": None,
     }
+
+
+def test_a_restore_s_entry_points_at_the_entry_it_restored(client, tokens, sample, make_event, record) -> None:
+    restore = replace(make_event(object_id="p-1", actor=EVA, time=T0 + timedelta(hours=1)),
+                      restoresentry=sample[1].id)
+    record([restore])
+    assert get(client, tokens.headers(), f"{ENTRIES}/{restore.id}")["restored_from"] == sample[1].id
 
 
 @pytest.mark.parametrize(
