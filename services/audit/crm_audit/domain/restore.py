@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
+from crm_shared.moments import moment
 from crm_shared.rules import StateConflict, broken
 
 from crm_audit.domain.entries import AuditEntry
@@ -79,19 +79,11 @@ def same_value(recorded: Any, current: Any) -> bool:
 
 
 def _same_scalar(recorded: str, current: str) -> bool:
-    for read in (_timestamp, _decimal):
+    for read in (moment, _decimal):
         left, right = read(recorded), read(current)
         if left is not None and right is not None:
             return bool(left == right)
     return False
-
-
-def _timestamp(text: str) -> datetime | None:
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return value if value.tzinfo is not None else None
 
 
 def _decimal(text: str) -> Decimal | None:
