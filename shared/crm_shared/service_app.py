@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy.engine import Engine
 
-from crm_shared import auth, db
+from crm_shared import api_docs, auth, db
 from crm_shared.config import Settings
 from crm_shared.sessions import verifier_from_settings
 from crm_shared.unit_of_work import factory_of
@@ -84,12 +84,14 @@ def create_app(
     engine: Engine | None = None,
     read_only: bool = False,
     public_paths: Iterable[str] = (),
+    streams: Iterable[api_docs.StreamDoc] = (),
 ) -> Flask:
     """Build a service's app: engine, verifier, readiness, routes, and its context (stored once).
 
     `context(settings=…, engine=…, uow_factory=…)` builds the context; `unit_of_work` is the
     service's unit-of-work class (None for a service that only reads). `public_paths` are path
-    prefixes served without a token (the views decide who may read them).
+    prefixes served without a token (the views decide who may read them); `streams` the
+    server-sent-event paths its live server answers (documented only).
     """
     engine = engine or db.create_engine(settings.database_url, read_only=read_only)
     verifier = verifier or verifier_from_settings(settings)
@@ -99,7 +101,7 @@ def create_app(
             connection.execute(sa.text("SELECT 1"))
 
     app, _api = create_service_app(settings, title=title, blueprints=blueprints, verifier=verifier, readiness=ready,
-                                    public_paths=public_paths)
+                                    public_paths=public_paths, streams=streams)
     uow_factory = factory_of(unit_of_work, engine) if unit_of_work is not None else _no_writes
     app.extensions[EXTENSION] = context(settings=settings, engine=engine, uow_factory=uow_factory)
     return app

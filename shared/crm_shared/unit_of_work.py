@@ -116,6 +116,7 @@ class UnitOfWork(Acting, Transaction):
         self.traceparent = ""
         self.restores_entry = restores_entry
         self._events: list[tuple[ObjectChanged, Actor]] = []
+        self._erased: list[str] = []
         super().__init__(engine, connection=connection, viewer=viewer)
 
     @property
@@ -133,6 +134,11 @@ class UnitOfWork(Acting, Transaction):
         """Queue an event to be committed with this transaction, as the current actor."""
         self._events.append((event, self.actor))
 
+    def erase_published(self, subject_id: str) -> None:
+        """Drop, with this transaction, the published events of the outbox that name an erased
+        subject (`crm_shared.outbox.drop_published_naming`); the unpublished ones are still delivered."""
+        self._erased.append(subject_id)
+
     def commit(self) -> None:
         """Write the queued events to the outbox and commit everything at once."""
         now = utcnow()
@@ -145,8 +151,11 @@ class UnitOfWork(Acting, Transaction):
         if envelopes:
             assert self._outbox is not None, f"{type(self).__name__} has no outbox table"
             outbox.append(self.connection, self._outbox, envelopes, self._service)
+        for subject_id in self._erased:
+            assert self._outbox is not None, f"{type(self).__name__} has no outbox table"
+            outbox.drop_published_naming(self.connection, self._outbox, subject_id)
         super().commit()
-        self._events = []
+        self._events, self._erased = [], []
 
 
 UnitOfWorkFactory = Callable[..., Any]

@@ -70,8 +70,13 @@ def create_service_app(
     verifier: auth.TokenVerifier | None,
     readiness: Callable[[], None] = lambda: None,
     public_paths: Iterable[str] = (),
+    streams: Iterable[api_docs.StreamDoc] = (),
 ) -> tuple[Flask, ProblemApi]:
-    """Build a service app: every route needs a token except the probes and API docs."""
+    """Build a service app: every route needs a token except the probes and API docs.
+
+    `streams` are the server-sent-event paths the service's live server answers beside the app:
+    they are only added to its OpenAPI document.
+    """
     if os.environ.get("CRM_JSON_LOGS"):
         logs.configure(os.environ["CRM_JSON_LOGS"])
     tracing.configure(settings.service)
@@ -99,6 +104,8 @@ def create_service_app(
         auth.init_app(app, verifier, public_paths=(*PUBLIC_PATHS, *public_paths))
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
+    for stream in streams:
+        api_docs.document_stream(api.spec, stream)
     return app, api
 
 

@@ -46,6 +46,9 @@ class FakeUnitOfWork(Acting):
         self.restores_entry = restores_entry
         self.events: list[ObjectChanged] = []
         self.emitted: list[tuple[ObjectChanged, Actor]] = []
+        #: the subjects whose published outbox events a committed unit dropped (`erase_published`)
+        self.erased: list[str] = []
+        self._erasing: list[str] = []
         self.commits = 0
         self.rolled_back = 0
         self.read_only = False
@@ -62,23 +65,27 @@ class FakeUnitOfWork(Acting):
         return self
 
     def __enter__(self: U) -> U:
-        self._pending = []
+        self._pending, self._erasing = [], []
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         if self._pending:
             self.rolled_back += 1
-        self._pending = []
+        self._pending, self._erasing = [], []
         self.read_only = False
 
     def emit(self, event: ObjectChanged) -> None:
         self._pending.append((event, self.actor))
 
+    def erase_published(self, subject_id: str) -> None:
+        self._erasing.append(subject_id)
+
     def commit(self) -> None:
         self.events.extend(event for event, _ in self._pending)
         self.emitted.extend(self._pending)
-        self._pending = []
+        self.erased.extend(self._erasing)
+        self._pending, self._erasing = [], []
         self.commits += 1
 
     def __call__(self: U, **_: Any) -> U:

@@ -8,7 +8,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from crm_audit.domain.entries import MAX_KEY_LENGTH, MAX_NAME_LENGTH
 from crm_audit.queries import EXPORT_FORMATS
-from crm_shared.schemas import ChangeSchema, PageArgsSchema, page_schema
+from crm_shared.schemas import ChangeSchema, PageArgsSchema, UserRefSchema, page_schema
 from crm_shared.schema_fields import UTCTimestamp
 
 # "+01:00" typed into a URL unencoded arrives as " 01:00"
@@ -57,11 +57,8 @@ class ExportQuery(FilterQuery):
     format = fields.String(load_default="xlsx", validate=validate.OneOf(EXPORT_FORMATS))
 
 
-class AuditUserSchema(Schema):
+class AuditUserSchema(UserRefSchema):
     """Who made the change."""
-
-    id = fields.String()
-    name = fields.String()
 
 
 class AuditEntrySchema(Schema):

@@ -79,7 +79,9 @@ def _move_entries(uow: InteractionsUnitOfWork, source_id: str, target_id: str) -
 
 
 def _redact(uow: InteractionsUnitOfWork, contact_id: str) -> None:
-    """Drop an anonymized contact's personal values from each of its entries (and, by the event, their audit)."""
+    """Drop an anonymized contact's personal values from each of its entries (and, by the event, their audit),
+    and the published events naming it; each entry's `anonymized` event, once published, takes the
+    entry's earlier ones with it (`crm_shared.relay`)."""
     contact = uow.contacts.get(contact_id)
     assert contact is not None
     now = utcnow()
@@ -87,6 +89,7 @@ def _redact(uow: InteractionsUnitOfWork, contact_id: str) -> None:
         changed, changes = entry.redacted(contact.ref(), actor_id=uow.actor.id, now=now)
         uow.entries.save(changed)
         uow.emit(entry_changed(changed, ANONYMIZED, changes))
+    uow.erase_published(contact_id)
 
 
 def _apply_rules(uow: InteractionsUnitOfWork, event: CloudEvent, rules: Sequence[Rule]) -> None:

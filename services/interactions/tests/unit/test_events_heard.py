@@ -102,6 +102,7 @@ def test_anonymization_redacts_every_entry_and_tells_the_audit_log(uow: FakeUnit
     redacted = uow.entries.get(entry.id)
     assert (redacted.contact.name, redacted.description) == ("Anonymized person", None)
     assert (uow.events[-1].operation, uow.events[-1].state["description"]) == ("anonymized", None)
+    assert "Jana" not in repr(uow.events[-1]) and uow.erased == ["p1"]  # nor in the outbox once published
     assert uow.emitted[-1][1] == SYSTEM
     late = log.record_inbound(uow, {"kind": "chat", "contact": {"type": "person", "id": "p1"}, "subject": "Jana"})
     assert late.description is None

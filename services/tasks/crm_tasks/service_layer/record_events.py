@@ -8,12 +8,14 @@ as an automation acting for the user who caused them, other changes as the syste
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Mapping, Sequence
 
 from crm_shared.copies import KnownRecord
 from crm_shared.envelope import SYSTEM, CloudEvent, automation_by
+from crm_shared.erasure import ANONYMIZED
 from crm_shared.following import follow_record
-from crm_shared.links import Link, relinked
+from crm_shared.links import Link, relinked, renamed
 from crm_shared.types import utcnow
 
 from crm_tasks.domain.events import UPDATED, task_changed
@@ -52,6 +54,8 @@ def _user(uow: TasksUnitOfWork, event: CloudEvent) -> None:
 def _record(uow: TasksUnitOfWork, event: CloudEvent, kind: str, operation: str) -> None:
     record = follow_record(uow.records, event, kind, relink=lambda record_id, target: _relink(uow, record_id, target),
                            uow=uow)
+    if operation == ANONYMIZED:
+        _erase(uow, record)
     outcome = _closed_as(event, operation) if kind == DEAL else None
     if outcome:
         with uow.acting_as(automation_by(event)):
@@ -73,6 +77,14 @@ def _relink(uow: TasksUnitOfWork, record_id: str, target: Link | None) -> None:
         if changes:
             uow.tasks.save(changed)
             uow.emit(task_changed(changed, UPDATED, changes))
+
+
+def _erase(uow: TasksUnitOfWork, record: KnownRecord) -> None:
+    """Store the tasks linking an erased record with its erased name (a task keeps its links' names),
+    and drop the published events naming it; a new name is no change of a task, so no event."""
+    for task in uow.tasks.linking(record.id):
+        uow.tasks.save(replace(task, links=tuple(renamed(task.links, record.id, record.name))))
+    uow.erase_published(record.id)
 
 
 def _closed_as(event: CloudEvent, operation: str) -> str | None:
