@@ -21,7 +21,8 @@ from crm_shared.config import Settings
 from crm_shared.sessions import verifier_from_settings
 from crm_shared.unit_of_work import factory_of
 from crm_shared.visibility import viewer_of
-from crm_shared.web import create_service_app, request_id
+from crm_shared.problems import Forbidden
+from crm_shared.web import RESTORES_ENTRY_HEADER, create_service_app, request_id, restores_entry
 
 EXTENSION = "crm.service"
 
@@ -53,11 +54,18 @@ def context_of(app: Flask) -> ServiceContext:
 
 
 def uows() -> Callable[[], Any]:
-    """Return a factory of units of work acting and seeing as the caller (one per transaction)."""
+    """Return a factory of units of work acting and seeing as the caller (one per transaction).
+
+    A request restoring an audit entry (`X-CRM-Restores-Entry`, sent by the audit service with an
+    admin's token) names it on the events of its change; only an admin's request may.
+    """
     principal = auth.current_principal()
     factory = service_context().uow_factory
     actor, viewer, correlation_id = principal.actor(), viewer_of(principal), request_id()
-    return lambda: factory(actor=actor, correlation_id=correlation_id, viewer=viewer)
+    restored = restores_entry()
+    if restored and not principal.is_admin:
+        raise Forbidden(f"Only an admin may send {RESTORES_ENTRY_HEADER}.")
+    return lambda: factory(actor=actor, correlation_id=correlation_id, viewer=viewer, restores_entry=restored)
 
 
 def uow() -> Any:

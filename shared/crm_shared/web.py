@@ -20,6 +20,8 @@ from crm_shared import api_docs, auth, hostile_input, logs, metrics, problems, t
 from crm_shared.config import Settings
 
 REQUEST_ID_HEADER = "X-Request-ID"
+#: set by the audit service when it restores an entry's value; the gateway never passes it on
+RESTORES_ENTRY_HEADER = "X-CRM-Restores-Entry"
 PUBLIC_PATHS = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/docs")
 #: the route of requests no URL rule matched (404s): one label value, never the raw path
 UNMATCHED = "<unmatched>"
@@ -231,3 +233,14 @@ def _probes(app: Flask, readiness: Callable[[], None]) -> None:
 def request_id() -> str:
     """Return the id of the current request (the correlation id of its events)."""
     return g.get("request_id") or str(uuid.uuid4())
+
+
+def restores_entry() -> str:
+    """Return the audit entry this request restores (`X-CRM-Restores-Entry`), "" when none; 422 if malformed."""
+    value = request.headers.get(RESTORES_ENTRY_HEADER, "")
+    if not value:
+        return ""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise problems.ValidationFailed({RESTORES_ENTRY_HEADER: ["Must be the id of an audit entry."]}) from None

@@ -76,6 +76,29 @@ class AuditEntrySchema(Schema):
     channel = fields.String()
     correlation_id = fields.String(metadata={"description": "The request id that caused the change "
                                                             "(X-Request-ID; shared by one request's entries)."})
+    restored_from = fields.String(allow_none=True, metadata={
+        "description": "The entry whose `before` value this change put back (a restore), else null."})
+
+
+class RestoreIn(Schema):
+    """Which field of the entry's record to put back to the entry's `before` value."""
+
+    class Meta:
+        unknown = RAISE
+
+    field = fields.String(required=True, validate=validate.Length(min=1, max=MAX_NAME_LENGTH),
+                          metadata={"description": "A field the entry changed, e.g. `phones`."})
+
+
+class RestoredSchema(Schema):
+    """What a restore put back; its own entry (`restored_from` = this entry) follows shortly, sharing the
+    request's X-Request-ID as its `correlation_id`."""
+
+    restored_from = fields.String(metadata={"description": "The entry restored."})
+    field = fields.String()
+    value = fields.Raw(allow_none=True, metadata={"description": "The value put back (the entry's `before`)."})
+    object_link = fields.String()
+    record = fields.Dict(metadata={"description": "The record as its owning service answered after the change."})
 
 
 AuditEntryPageSchema = page_schema(AuditEntrySchema)
