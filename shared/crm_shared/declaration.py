@@ -89,6 +89,8 @@ class ServiceDeclaration:
     - `public_routes`: those of `routes` the gateway passes on without a token (the service
       itself decides who may read them, e.g. a secret URL); a longer path such as
       `counters/stream` opens only the paths starting with it
+    - `calls`: the services whose APIs this one calls directly, not through the gateway (the
+      audit service restores a record through its owner's API); the cluster lets it reach them
     """
 
     name: str
@@ -101,6 +103,7 @@ class ServiceDeclaration:
     public_routes: tuple[str, ...] = ()
     module: str = ""
     threads: int = 4
+    calls: tuple[str, ...] = ()
 
     @property
     def package(self) -> str:

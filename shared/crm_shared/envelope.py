@@ -19,16 +19,28 @@ class InvalidEvent(ValueError):
     """A message that is not a CloudEvent this suite understands; it can never be processed."""
 
 
+#: how a change was made (the envelope's `actorchannel`, the audit entry's `channel`)
+API = "api"
+IMPORT = "import"
+AUTOMATION = "automation"
+SYSTEM_CHANNEL = "system"
+CHANNELS = (API, IMPORT, AUTOMATION, SYSTEM_CHANNEL)
+
+
 @dataclass(frozen=True)
 class Actor:
-    """Who made a change: a user, or `system` for automatic changes."""
+    """Who made a change (a user, or `system` for automatic changes) and through which channel."""
 
     id: str
     name: str
-    channel: str = "api"
+    channel: str = API
+
+    def via(self, channel: str) -> "Actor":
+        """Return the same actor acting through another channel (an import, an automation)."""
+        return Actor(self.id, self.name, channel)
 
 
-SYSTEM = Actor(id="system", name="system", channel="system")
+SYSTEM = Actor(id="system", name="system", channel=SYSTEM_CHANNEL)
 
 
 @dataclass(frozen=True)
@@ -45,9 +57,16 @@ class CloudEvent:
     correlationid: str
     sequence: int
     data: Mapping[str, Any]
-    channel: str = "api"
+    channel: str = API
     #: W3C trace context of the change (CloudEvents distributed-tracing extension); "" when untraced
     traceparent: str = ""
+    #: the audit entry whose earlier value this change put back (extension `restoresentry`); "" if none
+    restoresentry: str = ""
+
+    @property
+    def actor(self) -> Actor:
+        """Return who made the change, and through which channel."""
+        return Actor(self.actorid, self.actorname, self.channel)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON object of the structured event."""
@@ -67,6 +86,7 @@ class CloudEvent:
             "sequence": self.sequence,
             "data": self.data,
             **({"traceparent": self.traceparent} if self.traceparent else {}),
+            **({"restoresentry": self.restoresentry} if self.restoresentry else {}),
         }
 
     def to_json(self) -> str:
@@ -75,7 +95,8 @@ class CloudEvent:
 
 
 def wrap(
-    event: ObjectChanged, *, service: str, actor: Actor, correlation_id: str, time: datetime, traceparent: str = ""
+    event: ObjectChanged, *, service: str, actor: Actor, correlation_id: str, time: datetime, traceparent: str = "",
+    restores_entry: str = "",
 ) -> CloudEvent:
     """Put a domain event into its envelope."""
     return CloudEvent(
@@ -91,6 +112,7 @@ def wrap(
         data=event.data(),
         channel=actor.channel,
         traceparent=traceparent,
+        restoresentry=restores_entry,
     )
 
 
@@ -135,6 +157,19 @@ def parse(body: bytes | str | Mapping[str, Any]) -> CloudEvent:
         correlationid=str(raw.get("correlationid") or ""),
         sequence=sequence,
         data=data,
-        channel=str(raw.get("actorchannel") or "api"),
-        traceparent=raw["traceparent"] if isinstance(raw.get("traceparent"), str) else "",
+        channel=str(raw.get("actorchannel") or API),
+        traceparent=_text(raw, "traceparent"),
+        restoresentry=_text(raw, "restoresentry"),
     )
+
+
+def _text(raw: Mapping[str, Any], attribute: str) -> str:
+    """Return an optional extension attribute's text, "" when absent or not text."""
+    value = raw.get(attribute)
+    return value if isinstance(value, str) else ""
+
+
+def automation_by(cause: CloudEvent) -> Actor:
+    """Return the actor of a change an automation makes because of `cause`: the user who caused it
+    (the system when none did), through the channel `automation`."""
+    return cause.actor.via(AUTOMATION)

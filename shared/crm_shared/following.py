@@ -6,15 +6,18 @@ A service that links persons, companies or deals keeps a copy of them (`crm_shar
 drop the links to a record deleted for good, and move the links to a merged record onto its
 survivor. `follow_record` does that in this order with the service's own `relink` (which
 changes its records and emits their events through the consumer's unit of work) and, for a
-service whose links await records (`crm_shared.linking.AWAIT`), its `settle`.
+service whose links await records (`crm_shared.linking.AWAIT`), its `settle`. Given that unit of
+work, a merge's link moves go out as an automation acting for the user who merged (channel
+`automation`); dropped links stay the system's.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
+from crm_shared.acting import Acting
 from crm_shared.copies import KnownRecord
-from crm_shared.envelope import CloudEvent, InvalidEvent
+from crm_shared.envelope import CloudEvent, InvalidEvent, automation_by
 from crm_shared.linking import LinkedCopies
 from crm_shared.links import Link
 from crm_shared.merges import merged_from, merged_into
@@ -55,8 +58,9 @@ def known_from(event: CloudEvent, kind: str) -> KnownRecord:
 
 
 def follow_record(copies: Any, event: CloudEvent, kind: str, *, relink: Relink,
-                  settle: Callable[[str], None] = lambda record_id: None) -> KnownRecord:
+                  settle: Callable[[str], None] = lambda record_id: None, uow: Acting | None = None) -> KnownRecord:
     """Apply one record event to the copy and move or drop the links it concerns; return the record."""
+    relink = _moves_by_automation(relink, event, uow)
     record = known_from(event, kind)
     operation = event.type.rpartition(".")[2]
     fresh = copies.apply(record, utcnow())
@@ -69,6 +73,21 @@ def follow_record(copies: Any, event: CloudEvent, kind: str, *, relink: Relink,
             copies.mark_gone(source_id, kind, utcnow())
         settle(record.id)
     return record
+
+
+def _moves_by_automation(relink: Relink, cause: CloudEvent, uow: Acting | None) -> Relink:
+    """Run the link moves of a merge as an automation acting for whoever caused it."""
+    if uow is None:
+        return relink
+
+    def run(record_id: str, target: Link | None) -> None:
+        if target is None:
+            relink(record_id, None)
+            return
+        with uow.acting_as(automation_by(cause)):
+            relink(record_id, target)
+
+    return run
 
 
 def survivor_link(copies: LinkedCopies, data: Mapping[str, Any], kind: str) -> Link | None:

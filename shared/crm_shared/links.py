@@ -84,6 +84,12 @@ def relinked(links: Sequence[Link], record_id: str, target: Link | None) -> list
             for link in links if link.id != record_id or target or link.hidden]
 
 
+def renamed(links: Sequence[Link], record_id: str, name: str | None) -> list[Link]:
+    """Return the links with the linked record's new name (an erased person's); hidden and
+    nameless links stay nameless."""
+    return [replace(link, name=name) if link.id == record_id and link.name is not None else link for link in links]
+
+
 class Linked(Protocol):
     """Anything that links like `Link` does: a key and its wire shape."""
 

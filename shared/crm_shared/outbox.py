@@ -70,6 +70,21 @@ def append(connection: Connection, table: sa.Table, events: Iterable[CloudEvent]
     connection.execute(_POSTGRES_APPEND, [{**row, "channel": channel} for row in rows])
 
 
+def drop_published_naming(connection: Connection, table: sa.Table, subject_id: str) -> int:
+    """Delete the published rows whose event names `subject_id` anywhere; return how many went.
+
+    For an erasure (CON-4): a published event is only kept for the retention period, and one
+    that names an erased subject may hold its personal values (its state, a link's name, a
+    change's before value). Unpublished rows stay to be delivered: their consumers redact them
+    on arrival. Ids are UUIDs, so a row naming the subject is one whose body contains its id.
+    """
+    if not subject_id:
+        return 0
+    result = connection.execute(table.delete().where(
+        table.c.published_at.is_not(None), table.c.body.contains(subject_id, autoescape=True)))
+    return result.rowcount or 0
+
+
 _POSTGRES_APPEND = sa.text(
     "WITH inserted AS (INSERT INTO outbox (event_id, routing_key, body, created_at)"
     " VALUES (:event_id, :routing_key, :body, :created_at) RETURNING id)"

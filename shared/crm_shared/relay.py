@@ -11,7 +11,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from crm_shared import metrics, tracing
+from crm_shared import metrics, outbox, tracing
+from crm_shared.erasure import ANONYMIZED
 from crm_shared.publisher import ConfirmingPublisher, OutgoingMessage, PublishFailed
 from crm_shared.types import UTCDateTime, utcnow
 from crm_shared.wakeup import Wakeup
@@ -84,6 +85,11 @@ class OutboxRelay:
                     [OutgoingMessage(row.routing_key, row.body, row.event_id) for row in rows]
                 )
             conn.execute(self._mark_published, {"ids": [row.id for row in rows], "now": utcnow()})
+            # An erasure's event, once published, takes with it the published rows naming its
+            # subject, itself included: rows still unpublished when the erasure committed (those
+            # of the subject come before its event, in id order) are published by now.
+            for subject_id in _erased_subjects(rows):
+                outbox.drop_published_naming(conn, self.table, subject_id)
         metrics.RELAY_BATCHES.labels(self.service).inc()
         metrics.RELAY_PUBLISHED.labels(self.service).inc(len(rows))
         return len(rows)
@@ -174,3 +180,17 @@ def _traceparent_of(body: str) -> str:
     except (ValueError, AttributeError):
         return ""
     return value if isinstance(value, str) else ""
+
+
+def _erased_subjects(rows: list) -> list[str]:  # type: ignore[type-arg]
+    """Return the subjects of the erasure events (`crm.<type>.anonymized`) among published rows."""
+    subjects = []
+    for row in rows:
+        if row.routing_key.rpartition(".")[2] == ANONYMIZED:
+            try:
+                subject = json.loads(row.body).get("subject")
+            except (ValueError, AttributeError):
+                continue
+            if isinstance(subject, str) and subject:
+                subjects.append(subject)
+    return subjects

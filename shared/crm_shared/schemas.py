@@ -47,6 +47,13 @@ class RecordRefSchema(Schema):
     name = fields.String(allow_none=True, metadata={"description": "Its name, null while unknown."})
 
 
+class UserRefSchema(Schema):
+    """A user as a record names it: the id and the display name."""
+
+    id = fields.String(metadata={"description": "The user's id."})
+    name = fields.String(metadata={"description": "The user's display name."})
+
+
 class ChangeSchema(Schema):
     """One field's value before and after a change."""
 

@@ -16,12 +16,13 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy.engine import Engine
 
-from crm_shared import auth, db
+from crm_shared import api_docs, auth, db
 from crm_shared.config import Settings
 from crm_shared.sessions import verifier_from_settings
 from crm_shared.unit_of_work import factory_of
 from crm_shared.visibility import viewer_of
-from crm_shared.web import create_service_app, request_id
+from crm_shared.problems import Forbidden
+from crm_shared.web import RESTORES_ENTRY_HEADER, create_service_app, request_id, restores_entry
 
 EXTENSION = "crm.service"
 
@@ -53,11 +54,18 @@ def context_of(app: Flask) -> ServiceContext:
 
 
 def uows() -> Callable[[], Any]:
-    """Return a factory of units of work acting and seeing as the caller (one per transaction)."""
+    """Return a factory of units of work acting and seeing as the caller (one per transaction).
+
+    A request restoring an audit entry (`X-CRM-Restores-Entry`, sent by the audit service with an
+    admin's token) names it on the events of its change; only an admin's request may.
+    """
     principal = auth.current_principal()
     factory = service_context().uow_factory
     actor, viewer, correlation_id = principal.actor(), viewer_of(principal), request_id()
-    return lambda: factory(actor=actor, correlation_id=correlation_id, viewer=viewer)
+    restored = restores_entry()
+    if restored and not principal.is_admin:
+        raise Forbidden(f"Only an admin may send {RESTORES_ENTRY_HEADER}.")
+    return lambda: factory(actor=actor, correlation_id=correlation_id, viewer=viewer, restores_entry=restored)
 
 
 def uow() -> Any:
@@ -76,12 +84,14 @@ def create_app(
     engine: Engine | None = None,
     read_only: bool = False,
     public_paths: Iterable[str] = (),
+    streams: Iterable[api_docs.StreamDoc] = (),
 ) -> Flask:
     """Build a service's app: engine, verifier, readiness, routes, and its context (stored once).
 
     `context(settings=…, engine=…, uow_factory=…)` builds the context; `unit_of_work` is the
     service's unit-of-work class (None for a service that only reads). `public_paths` are path
-    prefixes served without a token (the views decide who may read them).
+    prefixes served without a token (the views decide who may read them); `streams` the
+    server-sent-event paths its live server answers (documented only).
     """
     engine = engine or db.create_engine(settings.database_url, read_only=read_only)
     verifier = verifier or verifier_from_settings(settings)
@@ -91,7 +101,7 @@ def create_app(
             connection.execute(sa.text("SELECT 1"))
 
     app, _api = create_service_app(settings, title=title, blueprints=blueprints, verifier=verifier, readiness=ready,
-                                    public_paths=public_paths)
+                                    public_paths=public_paths, streams=streams)
     uow_factory = factory_of(unit_of_work, engine) if unit_of_work is not None else _no_writes
     app.extensions[EXTENSION] = context(settings=settings, engine=engine, uow_factory=uow_factory)
     return app

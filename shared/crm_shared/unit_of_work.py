@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from crm_shared import outbox, tracing
+from crm_shared.acting import Acting
 from crm_shared.db import READ_ONLY
 from crm_shared.envelope import SYSTEM, Actor, CloudEvent, wrap
 from crm_shared.events import ObjectChanged
@@ -83,11 +84,13 @@ class Transaction:
         self._transaction.commit()
 
 
-class UnitOfWork(Transaction):
+class UnitOfWork(Acting, Transaction):
     """A transaction that, on commit, writes the events it collected into the outbox.
 
     A new instance serves one request or one message. Subclasses set `service` and
-    `outbox_table` (or pass them).
+    `outbox_table` (or pass them). Each event goes out as the `actor` of the moment it was
+    emitted (`with uow.acting_as(actor):` changes it for a block). `restores_entry` names the
+    audit entry a restore puts back (the request's `X-CRM-Restores-Entry`); its events carry it.
     """
 
     service: ClassVar[str] = ""
@@ -103,6 +106,7 @@ class UnitOfWork(Transaction):
         correlation_id: str | None = None,
         viewer: Viewer = SYSTEM_VIEWER,
         connection: Connection | None = None,
+        restores_entry: str = "",
     ) -> None:
         self._outbox = outbox_table if outbox_table is not None else type(self).outbox_table
         self._service = service or type(self).service
@@ -110,7 +114,9 @@ class UnitOfWork(Transaction):
         self.correlation_id = correlation_id or str(uuid.uuid4())
         #: the trace the events continue: a consumer's cause's, else the current span's (tracing)
         self.traceparent = ""
-        self._events: list[ObjectChanged] = []
+        self.restores_entry = restores_entry
+        self._events: list[tuple[ObjectChanged, Actor]] = []
+        self._erased: list[str] = []
         super().__init__(engine, connection=connection, viewer=viewer)
 
     @property
@@ -125,23 +131,31 @@ class UnitOfWork(Transaction):
         return self
 
     def emit(self, event: ObjectChanged) -> None:
-        """Queue an event to be committed with this transaction."""
-        self._events.append(event)
+        """Queue an event to be committed with this transaction, as the current actor."""
+        self._events.append((event, self.actor))
+
+    def erase_published(self, subject_id: str) -> None:
+        """Drop, with this transaction, the published events of the outbox that name an erased
+        subject (`crm_shared.outbox.drop_published_naming`); the unpublished ones are still delivered."""
+        self._erased.append(subject_id)
 
     def commit(self) -> None:
         """Write the queued events to the outbox and commit everything at once."""
         now = utcnow()
         traceparent = (self.traceparent or tracing.current_traceparent()) if self._events else ""
         envelopes = [
-            wrap(event, service=self._service, actor=self.actor, correlation_id=self.correlation_id, time=now,
-                 traceparent=traceparent)
-            for event in self._events
+            wrap(event, service=self._service, actor=actor, correlation_id=self.correlation_id, time=now,
+                 traceparent=traceparent, restores_entry=self.restores_entry)
+            for event, actor in self._events
         ]
         if envelopes:
             assert self._outbox is not None, f"{type(self).__name__} has no outbox table"
             outbox.append(self.connection, self._outbox, envelopes, self._service)
+        for subject_id in self._erased:
+            assert self._outbox is not None, f"{type(self).__name__} has no outbox table"
+            outbox.drop_published_naming(self.connection, self._outbox, subject_id)
         super().commit()
-        self._events = []
+        self._events, self._erased = [], []
 
 
 UnitOfWorkFactory = Callable[..., Any]
@@ -150,7 +164,7 @@ UnitOfWorkFactory = Callable[..., Any]
 def factory_of(cls: Callable[..., T], engine: Engine) -> Callable[..., T]:
     """Return a factory of fresh units of work of `cls` on `engine`, one per request or message.
 
-    The factory takes the unit's keywords: `actor`, `correlation_id`, `viewer`.
+    The factory takes the unit's keywords: `actor`, `correlation_id`, `viewer`, `restores_entry`.
     """
 
     def make(**kwargs: Any) -> T:

@@ -20,6 +20,8 @@ from crm_shared import api_docs, auth, hostile_input, logs, metrics, problems, t
 from crm_shared.config import Settings
 
 REQUEST_ID_HEADER = "X-Request-ID"
+#: set by the audit service when it restores an entry's value; the gateway never passes it on
+RESTORES_ENTRY_HEADER = "X-CRM-Restores-Entry"
 PUBLIC_PATHS = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/docs")
 #: the route of requests no URL rule matched (404s): one label value, never the raw path
 UNMATCHED = "<unmatched>"
@@ -68,8 +70,13 @@ def create_service_app(
     verifier: auth.TokenVerifier | None,
     readiness: Callable[[], None] = lambda: None,
     public_paths: Iterable[str] = (),
+    streams: Iterable[api_docs.StreamDoc] = (),
 ) -> tuple[Flask, ProblemApi]:
-    """Build a service app: every route needs a token except the probes and API docs."""
+    """Build a service app: every route needs a token except the probes and API docs.
+
+    `streams` are the server-sent-event paths the service's live server answers beside the app:
+    they are only added to its OpenAPI document.
+    """
     if os.environ.get("CRM_JSON_LOGS"):
         logs.configure(os.environ["CRM_JSON_LOGS"])
     tracing.configure(settings.service)
@@ -97,6 +104,8 @@ def create_service_app(
         auth.init_app(app, verifier, public_paths=(*PUBLIC_PATHS, *public_paths))
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
+    for stream in streams:
+        api_docs.document_stream(api.spec, stream)
     return app, api
 
 
@@ -224,3 +233,14 @@ def _probes(app: Flask, readiness: Callable[[], None]) -> None:
 def request_id() -> str:
     """Return the id of the current request (the correlation id of its events)."""
     return g.get("request_id") or str(uuid.uuid4())
+
+
+def restores_entry() -> str:
+    """Return the audit entry this request restores (`X-CRM-Restores-Entry`), "" when none; 422 if malformed."""
+    value = request.headers.get(RESTORES_ENTRY_HEADER, "")
+    if not value:
+        return ""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise problems.ValidationFailed({RESTORES_ENTRY_HEADER: ["Must be the id of an audit entry."]}) from None

@@ -4,12 +4,14 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from crm_shared.declaration import ConsumerQueue, ServiceDeclaration, installed
 from crm_suite.deploy.__main__ import stale
-from crm_suite.deploy.processes import runner_command_lines, services
+from crm_suite.deploy.images import BASE_DOCKERFILE, BASE_STAGES, USER_ID
+from crm_suite.deploy.processes import DATA_DIR, PROBE_PORT, runner_command_lines, services
 from crm_suite.deploy.render import render
 from crm_suite.deploy.tools import OVERLAYS, ROOT, built, compose_file, containers, tool
 
@@ -32,28 +34,57 @@ def test_a_new_declaration_brings_its_image_processes_manifests_and_queues() -> 
     queues = {queue["name"] for queue in json.loads(files["deploy/rabbitmq/definitions.json"])["queues"]}
     assert {"newcomer", "newcomer.dead"} <= queues
     # the gateway routes by the declarations it finds installed: its image carries every service
-    assert "COPY services/newcomer/ services/newcomer/" in files["services/gateway/Dockerfile"]
+    assert "/src/services/newcomer" in files["services/gateway/Dockerfile"]
 
 
-def test_every_service_folder_has_its_dockerfile_and_every_one_passes_hadolint() -> None:
+def test_every_service_folder_has_its_dockerfile_and_every_one_and_the_base_pass_hadolint() -> None:
     dockerfiles = [ROOT / "services" / service.name / "Dockerfile" for service in installed()]
     assert all(path.exists() for path in dockerfiles)
 
-    result = subprocess.run([tool("hadolint"), "--failure-threshold", "info", *map(str, dockerfiles)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run([tool("hadolint"), "--failure-threshold", "info", str(ROOT / BASE_DOCKERFILE),
+                             *map(str, dockerfiles)], capture_output=True, text=True, timeout=120)
 
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_each_image_is_multi_stage_on_a_pinned_slim_base_and_runs_as_a_user() -> None:
+def test_the_base_builds_on_one_pinned_slim_python_and_ends_as_an_unprivileged_user() -> None:
+    lines = (ROOT / BASE_DOCKERFILE).read_text().splitlines()
+    stages = [line.split()[1:] for line in lines if line.startswith("FROM ")]
+
+    assert [stage[2] for stage in stages] == list(BASE_STAGES.values())
+    assert len({stage[0] for stage in stages}) == 1
+    name, _, tag = stages[0][0].partition(":")
+    assert name == "python" and tag.startswith("3.11.") and "slim" in tag, stages[0][0]
+    users = [line.split()[1] for line in lines if line.startswith("USER ")]
+    assert users and users[-1] == str(USER_ID)
+    assert any(line.startswith(f"RUN useradd --system --uid {USER_ID} ") for line in lines)
+    assert f"    CRM_DATA_DIR={DATA_DIR}" in lines and f"WORKDIR {DATA_DIR}" in lines
+    assert lines[-1] == f"EXPOSE {PROBE_PORT}"
+    assert "ONBUILD COPY --from=build /opt/crm /opt/crm" in lines
+
+
+def test_each_image_is_a_build_stage_and_a_runtime_stage_on_the_base_and_never_switches_user() -> None:
     for service in installed():
         lines = (ROOT / "services" / service.name / "Dockerfile").read_text().splitlines()
-        bases = [line.split()[1] for line in lines if line.startswith("FROM ")]
-        assert len(bases) == 2 and len(set(bases)) == 1, service.name
-        name, _, tag = bases[0].partition(":")
-        assert name == "python" and tag.startswith("3.11.") and "slim" in tag, bases[0]
-        users = [line.split()[1] for line in lines if line.startswith("USER ")]
-        assert users and users[-1] not in ("root", "0"), service.name
+        stages = [line.split()[1:] for line in lines if line.startswith("FROM ")]
+        assert stages == [["crm-build", "AS", "build"], ["crm-runtime"]], service.name
+        assert not [line for line in lines if line.startswith("USER ")], service.name
+        assert len([line for line in lines if line and not line.startswith("#")]) < 6, "the rest is the base's"
+
+
+def test_compose_builds_the_base_stages_first_and_runs_no_container_of_them() -> None:
+    entries = compose_file()["services"]
+
+    for context, target in BASE_STAGES.items():
+        assert entries[context]["build"] == {"context": ".", "dockerfile": BASE_DOCKERFILE, "target": target}
+        assert entries[context]["scale"] == 0
+    for name, entry in _images(entries).items():
+        assert entry["build"]["additional_contexts"] == {context: f"service:{context}" for context in BASE_STAGES}, name
+
+
+def _images(entries: dict[str, Any]) -> dict[str, Any]:
+    """Return the Compose entries that run one of the suite's images (not a backend, not a base stage)."""
+    return {name: entry for name, entry in entries.items() if "build" in entry and name not in BASE_STAGES}
 
 
 def test_every_command_line_an_image_compose_or_manifest_declares_is_one_the_runner_starts() -> None:
@@ -63,9 +94,8 @@ def test_every_command_line_an_image_compose_or_manifest_declares_is_one_the_run
         cmd = [line for line in (ROOT / "services" / service.name / "Dockerfile").read_text().splitlines()
                if line.startswith("CMD ")]
         declared[f"{service.name} image"] = tuple(json.loads(cmd[-1].removeprefix("CMD ")))
-    for name, entry in compose_file()["services"].items():
-        if "build" in entry:  # the suite's own images, not PostgreSQL or RabbitMQ
-            declared[f"compose {name}"] = tuple(entry["command"])
+    for name, entry in _images(compose_file()["services"]).items():
+        declared[f"compose {name}"] = tuple(entry["command"])
     for overlay in OVERLAYS:
         for document in built(overlay):
             for container in containers(document):
@@ -100,6 +130,8 @@ def test_the_compose_specification_check_refuses_a_broken_file(tmp_path: Path) -
 def test_compose_waits_for_healthy_backends_and_finished_setup_steps() -> None:
     entries = compose_file()["services"]
     for name, entry in entries.items():
+        if name in BASE_STAGES:
+            continue  # built, never run
         if "build" not in entry:
             assert "healthcheck" in entry, name
             continue

@@ -101,9 +101,12 @@ def _allowed_sources(policies: dict[str, dict[str, Any]], pod_labels: dict[str, 
     return rules
 
 
-def test_only_the_gateway_is_reachable_from_outside_and_services_only_from_the_gateway() -> None:
+def test_only_the_gateway_is_reachable_from_outside_and_services_only_from_the_gateway_and_declared_callers(
+) -> None:
     policies = _of("production", "NetworkPolicy")
     prometheus = {"app.kubernetes.io/name": "prometheus"}
+    callers = {service: {caller.name for caller in installed() if service in caller.calls}
+               for service in {declaration.name for declaration in installed()}}
     for name, deployment in _of("production", "Deployment").items():
         labels = deployment["spec"]["template"]["metadata"]["labels"]
         sources = _allowed_sources(policies, labels)
@@ -113,7 +116,8 @@ def test_only_the_gateway_is_reachable_from_outside_and_services_only_from_the_g
             continue
         assert None not in sources, f"{name} accepts traffic from anywhere"
         peers = [peer["podSelector"]["matchLabels"] for rule in sources if rule for peer in rule]
-        allowed = {"app.kubernetes.io/name": "gateway"}, prometheus
+        allowed = [{"app.kubernetes.io/name": "gateway"}, prometheus,
+                   *({"app.kubernetes.io/name": caller} for caller in callers.get(labels["app.kubernetes.io/name"], ()))]
         assert all(peer in allowed for peer in peers), (name, peers)
         if labels["app.kubernetes.io/component"] != "api":
             assert all(peer == prometheus for peer in peers), f"{name} takes requests"

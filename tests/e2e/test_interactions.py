@@ -95,6 +95,8 @@ def _export_and_win(suite: RunningSuite, admin: Client, exported: dict[str, Any]
     [entry] = entries(admin, 1, contact_id=jana["id"], template_id=exported["id"])
     me = admin.get("/auth/me").json()
     assert (entry["source"], entry["user"]["id"], entry["description"]) == ("rule", me["id"], "Card sent")
+    [logged] = wait_for(lambda: admin.audit_entries(object_id=entry["id"]), timeout=TIMEOUT)  # type: ignore[misc]
+    assert (logged["user"]["id"], logged["channel"]) == (me["id"], "automation")
     export_event = wait_for(lambda: admin.audit_entries(object_id=jana["id"], operation="exported"), timeout=TIMEOUT)
     _deliver_again(suite, export_event[0]["id"], jana)  # type: ignore[index]
     assert admin.get(f"/persons/{jana['id']}/export.vcf").status_code == 200

@@ -205,7 +205,10 @@ def test_a_won_deal_gets_its_process_s_post_sale_tasks_once_per_close(suite: Run
     time.sleep(1)
     assert titles(2) == ["Ask for a review", "Thank the customer"]
     first = admin.get("/tasks", params={"link_type": "deal", "link_id": deal["id"]}).json()["items"]
-    assert {task["created_by"] for task in first} == {"system"}
+    me = admin.get("/auth/me").json()
+    assert {task["created_by"] for task in first} == {me["id"]}  # an automation acting for who won it
+    created = entries_of(admin, first[0]["id"], 1)[0]
+    assert (created["operation"], created["user"]["id"], created["channel"]) == ("created", me["id"], "automation")
     assert {task["responsible_id"] for task in first} == {deal["owner_id"]}
     assert all(task["due"].endswith("T17:00:00+01:00") or task["due"].endswith("T17:00:00+02:00") for task in first)
     admin.post(f"/deals/{deal['id']}/reopen", json={}).raise_for_status()

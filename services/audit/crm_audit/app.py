@@ -9,6 +9,7 @@ from crm_shared.auth import TokenVerifier
 from crm_shared.config import Settings
 
 from crm_audit.api.entries import create_blueprint
+from crm_audit.api.stream import TAIL_STREAM
 from crm_audit.context import AuditContext
 from crm_audit.declaration import SERVICE
 
@@ -23,4 +24,5 @@ def create_app(
     return service_app.create_app(
         settings or Settings.from_env(SERVICE.name), title="CRM audit log", verifier=verifier, engine=engine,
         read_only=True, blueprints=[create_blueprint()], context=AuditContext.build,
+        streams=[TAIL_STREAM],
     )

@@ -22,13 +22,14 @@ from crm_shared.sessions import verifier_from_settings
 
 from crm_audit.api.entries import entry_filter, entry_json
 from crm_audit.api.schemas import AuditEntrySchema, FilterQuery
+from crm_audit.api.stream import TAIL_STREAM
 from crm_audit.app import create_app
 from crm_audit.context import AuditContext
 from crm_audit.declaration import SERVICE
 from crm_audit.domain.entries import EntryFilter
 from crm_audit.live.tail import Tail, TailHub
 
-STREAM_PATH = "/api/v1/audit/stream"
+STREAM_PATH = TAIL_STREAM.path
 #: the largest id a stream hands out (a PostgreSQL bigint)
 MAX_EVENT_ID = 2**63 - 1
 

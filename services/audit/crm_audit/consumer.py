@@ -7,7 +7,8 @@ from typing import Sequence
 from crm_audit.adapters import repository, tables
 from crm_audit.declaration import SERVICE
 from crm_audit.domain.entries import AuditEntry
-from crm_audit.domain.redaction import Anonymization, Subject, anonymization_of, redact, subject_of
+from crm_audit.domain.mentions import kept, mentions_of
+from crm_audit.domain.redaction import Anonymization, Subject, anonymization_of, subject_of
 from crm_audit.event_reader import entry_from_event
 from crm_audit.maintenance import keep_partitions
 from crm_shared.config import Settings
@@ -23,16 +24,21 @@ def handle_events(uow: Transaction, events: Sequence[CloudEvent]) -> None:
     connection = uow.connection
     now = utcnow()
     entries = [entry_from_event(event, recorded_at=now) for event in events]
-    subjects = {subject_of(entry) for entry in entries}
+    mentions = [(subject, entry) for entry in entries for subject in sorted(mentions_of(entry))]
+    # the subjects named serialize too: an entry naming a subject and that subject's anonymization,
+    # handled at once, would otherwise each miss the other's uncommitted rows
+    subjects = {subject_of(entry) for entry in entries} | {subject for subject, _ in mentions}
     repository.lock_subjects(connection, subjects)
     fresh = _anonymizations(entries)
     for anonymization in fresh.values():
         repository.record_anonymization(connection, anonymization)
     # the stored anonymizations include this batch's, and any that arrived before these entries
     known = repository.anonymizations(connection, subjects)
-    repository.add_all(connection, [redact(entry, known.get(subject_of(entry))) for entry in entries])
+    repository.add_mentions(connection, mentions)
+    repository.add_all(connection, [kept(entry, known) for entry in entries])
     for subject in fresh:
         repository.redact_history(connection, known[subject])
+        repository.redact_mentions(connection, subject)
 
 
 def _anonymizations(entries: list[AuditEntry]) -> dict[Subject, Anonymization]:

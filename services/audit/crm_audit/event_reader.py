@@ -8,7 +8,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 
 from crm_shared.envelope import CloudEvent, InvalidEvent
 
-from crm_audit.domain.entries import MAX_CHANNEL_LENGTH, MAX_KEY_LENGTH, MAX_NAME_LENGTH, AuditEntry
+from crm_audit.domain.entries import ENTRY_ID_LENGTH, MAX_CHANNEL_LENGTH, MAX_KEY_LENGTH, MAX_NAME_LENGTH, AuditEntry
 
 
 class _ChangeData(Schema):
@@ -49,6 +49,7 @@ def entry_from_event(event: CloudEvent, *, recorded_at: datetime | None = None) 
     data = _load_data(event.data)
     _check_length("actorid", event.actorid, MAX_KEY_LENGTH)
     _check_length("actorchannel", event.channel, MAX_CHANNEL_LENGTH)
+    _check_length("restoresentry", event.restoresentry, ENTRY_ID_LENGTH)
     return AuditEntry(
         id=event.id,
         occurred_at=event.time,
@@ -64,6 +65,7 @@ def entry_from_event(event: CloudEvent, *, recorded_at: datetime | None = None) 
         correlation_id=event.correlationid,
         source=event.source,
         recorded_at=recorded_at,
+        restored_from=event.restoresentry or None,
     )
 
 

@@ -46,12 +46,15 @@ def value_text(value: Any) -> str:
 
 
 def lines(entry: dict[str, Any]) -> list[str]:
-    """Return the lines of one entry: `time user operation object field: before → after`, one per changed field."""
+    """Return the lines of one entry: `time user operation object field: before → after`, one per changed field;
+    the user is followed by the channel in parentheses when it is not `api` (`Eva (automation)`)."""
     moment = str(entry["occurred_at"]).replace("+00:00", "Z")
     user = (entry.get("user") or {}).get("name") or (entry.get("user") or {}).get("id") or "?"
+    channel = entry.get("channel") or "api"
+    via = "" if channel == "api" else f" ({value_text(channel)})"
     name = entry.get("object_name")
     target = f"{entry['object_type']} {value_text(name) if name else entry['object_id']}"
-    head = f"{moment} {value_text(user)} {entry['operation']} {target}"
+    head = f"{moment} {value_text(user)}{via} {entry['operation']} {target}"
     changes = entry.get("changes") or []
     if not changes:
         return [head]

@@ -8,11 +8,13 @@ from crm_shared.config import Settings
 from crm_shared.consumer_wiring import consume_until_stopped, wire_consumer
 from crm_shared.copies import is_newer
 from crm_shared.envelope import CloudEvent, InvalidEvent
+from crm_shared.process import stop_on_signals
 from crm_shared.unit_of_work import bind
 
 from crm_contacts.adapters import tables
 from crm_contacts.declaration import SERVICE
 from crm_contacts.domain.links import links_of
+from crm_contacts.import_worker import importing
 from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
 
 
@@ -37,5 +39,10 @@ build_consumer = wire_consumer(SERVICE.queue, tables.inbox, handle_events, bind(
 
 
 def consume(settings: Settings, stop: threading.Event | None = None) -> None:
-    """Consume the contacts queue until SIGTERM / SIGINT (or `stop`), then finish the batch and exit."""
-    consume_until_stopped(build_consumer, settings, stop)
+    """Consume the contacts queue until SIGTERM / SIGINT (or `stop`), then finish the batch and exit.
+
+    The same process imports the pending import jobs (`import_worker`), in a thread of its own.
+    """
+    stop = stop or stop_on_signals()
+    with importing(settings, stop):
+        consume_until_stopped(build_consumer, settings, stop)

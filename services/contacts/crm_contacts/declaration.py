@@ -6,5 +6,5 @@ SERVICE = ServiceDeclaration(
     port=8081,
     relay=True,
     queue=ConsumerQueue("contacts", ("crm.deal.#", "crm.task.#", "crm.interaction.#")),
-    routes=("persons", "companies", "groups", "registry"),
+    routes=("persons", "companies", "groups", "registry", "imports"),
 )

@@ -10,6 +10,7 @@ from crm_shared import auth, service_app
 from crm_shared.config import Settings
 
 from crm_counters.api.counters import blp
+from crm_counters.api.stream import COUNTERS_STREAM
 from crm_counters.context import CountersContext
 from crm_counters.service_layer.unit_of_work import SERVICE, CountersUnitOfWork
 
@@ -20,4 +21,5 @@ def create_app(settings: Settings | None = None, *, verifier: auth.TokenVerifier
     return service_app.create_app(
         settings or Settings.from_env(SERVICE), title="CRM counters", verifier=verifier, blueprints=[blp],
         unit_of_work=CountersUnitOfWork, context=partial(CountersContext.build, people),
+        streams=[COUNTERS_STREAM],
     )

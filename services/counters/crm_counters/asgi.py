@@ -18,13 +18,14 @@ from crm_shared.service_app import context_of
 from crm_shared.sessions import verifier_from_settings
 from crm_shared.types import utcnow
 
+from crm_counters.api.stream import COUNTERS_STREAM
 from crm_counters.app import create_app
 from crm_counters.live.hub import Hub, Listener
 from crm_counters.service_layer.counting import live_counts, marks_of
 from crm_counters.service_layer.tickets import take_ticket
 from crm_counters.service_layer.unit_of_work import SERVICE
 
-STREAM_PATH = "/api/v1/counters/stream"
+STREAM_PATH = COUNTERS_STREAM.path
 
 
 class CountersServer(LiveServer):

@@ -5,24 +5,10 @@ from typing import Iterable, Mapping
 
 from crm_shared.config import service_url
 from crm_shared.declaration import ServiceDeclaration, installed
+from crm_shared.routes import API_PREFIX, declared_owners, owners
+from crm_shared.routes import owner_of as _owner_of
 
-API_PREFIX = "/api/v1/"
-
-#: Prefixes the contract gives to services whose packages are not installed yet (their
-#: declarations take them over once installed; see crm_shared.declaration).
-ANNOUNCED: Mapping[str, str] = {
-    "counters": "counters",
-    "interactions": "interactions",
-    "interaction-templates": "interactions",
-}
-
-
-def declared_owners(services: Iterable[ServiceDeclaration]) -> dict[str, str]:
-    """Return the first path segment after /api/v1/ and the service that owns it, as declared."""
-    owners = dict(ANNOUNCED)
-    for service in services:
-        owners.update({prefix: service.name for prefix in service.routes})
-    return owners
+__all__ = ["API_PREFIX", "OWNERS", "PUBLIC_PREFIXES", "RouteTable", "declared_owners", "owner_of"]
 
 
 def declared_public_prefixes(services: Iterable[ServiceDeclaration]) -> tuple[str, ...]:
@@ -37,17 +23,14 @@ def declared_public_prefixes(services: Iterable[ServiceDeclaration]) -> tuple[st
 
 
 #: The first path segment after /api/v1/ and the service that owns it.
-OWNERS: Mapping[str, str] = declared_owners(installed())
+OWNERS: Mapping[str, str] = owners()
 #: Paths the gateway passes on without a token: the owning service checks them itself.
 PUBLIC_PREFIXES: tuple[str, ...] = declared_public_prefixes(installed())
 
 
 def owner_of(path: str) -> str | None:
     """Return the service owning an /api/v1 path, or None when no service does."""
-    if not path.startswith(API_PREFIX):
-        return None
-    segment = path[len(API_PREFIX):].split("/", 1)[0]
-    return OWNERS.get(segment)
+    return _owner_of(path, OWNERS)
 
 
 class RouteTable:

@@ -5,11 +5,12 @@ from flask import Flask
 
 from crm_shared import auth, service_app
 from crm_shared.config import Settings
+from crm_shared.uploads import MULTIPART_OVERHEAD
 
 from crm_interactions.api.attachments import blp as attachments_blp
 from crm_interactions.api.interactions import blp as interactions_blp
 from crm_interactions.api.templates import rules_blp, templates_blp
-from crm_interactions.context import MULTIPART_OVERHEAD, InteractionsContext, max_attachment_bytes
+from crm_interactions.context import InteractionsContext, max_attachment_bytes
 from crm_interactions.service_layer.unit_of_work import SERVICE, InteractionsUnitOfWork
 
 

@@ -11,8 +11,6 @@ from crm_interactions.adapters.file_store import FileStore
 
 #: the largest attachment by default (CRM_INTERACTIONS_MAX_ATTACHMENT_BYTES overrides it)
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-#: what a multipart body may add around its one file: boundaries and part headers
-MULTIPART_OVERHEAD = 64 * 1024
 
 
 def attachments_dir(settings: Settings) -> Path:

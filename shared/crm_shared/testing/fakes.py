@@ -16,6 +16,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Generic, Iterable, Protocol, TypeVar
 
+from crm_shared.acting import Acting
 from crm_shared.copies import KnownRecord, supersedes
 from crm_shared.envelope import SYSTEM, Actor, CloudEvent
 from crm_shared.events import ObjectChanged
@@ -31,19 +32,27 @@ T = TypeVar("T", bound=Identified)
 U = TypeVar("U", bound="FakeUnitOfWork")
 
 
-class FakeUnitOfWork:
-    """A unit of work over in-memory repositories (given by name as keywords)."""
+class FakeUnitOfWork(Acting):
+    """A unit of work over in-memory repositories (given by name as keywords).
+
+    `events` are the committed events; `emitted` pairs each with the actor it went out as.
+    """
 
     def __init__(self, *, actor: Actor = SYSTEM, viewer: Viewer = SYSTEM_VIEWER,
-                 correlation_id: str = "correlation", **repositories: Any) -> None:
+                 correlation_id: str = "correlation", restores_entry: str = "", **repositories: Any) -> None:
         self.actor = actor
         self.viewer = viewer
         self.correlation_id = correlation_id
+        self.restores_entry = restores_entry
         self.events: list[ObjectChanged] = []
+        self.emitted: list[tuple[ObjectChanged, Actor]] = []
+        #: the subjects whose published outbox events a committed unit dropped (`erase_published`)
+        self.erased: list[str] = []
+        self._erasing: list[str] = []
         self.commits = 0
         self.rolled_back = 0
         self.read_only = False
-        self._pending: list[ObjectChanged] = []
+        self._pending: list[tuple[ObjectChanged, Actor]] = []
         for name, repository in repositories.items():
             setattr(self, name, repository)
 
@@ -56,22 +65,27 @@ class FakeUnitOfWork:
         return self
 
     def __enter__(self: U) -> U:
-        self._pending = []
+        self._pending, self._erasing = [], []
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         if self._pending:
             self.rolled_back += 1
-        self._pending = []
+        self._pending, self._erasing = [], []
         self.read_only = False
 
     def emit(self, event: ObjectChanged) -> None:
-        self._pending.append(event)
+        self._pending.append((event, self.actor))
+
+    def erase_published(self, subject_id: str) -> None:
+        self._erasing.append(subject_id)
 
     def commit(self) -> None:
-        self.events.extend(self._pending)
-        self._pending = []
+        self.events.extend(event for event, _ in self._pending)
+        self.emitted.extend(self._pending)
+        self.erased.extend(self._erasing)
+        self._pending, self._erasing = [], []
         self.commits += 1
 
     def __call__(self: U, **_: Any) -> U:

@@ -128,10 +128,12 @@ def test_the_suite_plan_runs_what_a_declaration_names() -> None:
 
 
 def test_the_gateway_routes_the_prefixes_a_service_declares() -> None:
-    from crm_gateway.routes import declared_owners
+    from crm_shared.routes import declared_owners, owner_of
 
     owners = declared_owners([ServiceDeclaration("notes", 8090, routes=("notes", "note-types"))])
     assert owners["notes"] == "notes" and owners["note-types"] == "notes"
+    assert owner_of("/api/v1/note-types/n-1", owners) == "notes"
+    assert owner_of("/api/v2/notes/n-1", owners) is None and owner_of("/api/v1/nothing", owners) is None
 
 
 def test_a_versioned_record_table_built_from_the_column_groups_has_its_uuid_key_version_and_stamps() -> None:

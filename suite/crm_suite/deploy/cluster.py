@@ -48,11 +48,15 @@ def policies(services: list[ServiceDeclaration]) -> list[dict[str, Any]]:
                 ingress=[{"ports": [{"port": gateway.port, "protocol": "TCP"}]}],
                 egress=[{"to": [_pods(service.name)], "ports": [{"port": service.port, "protocol": "TCP"}]}
                         for service in apis]),
-        # services answer the gateway (and Prometheus) and ask the gateway about tokens and users
+        # services answer the gateway (and Prometheus, and the services that call them directly) and ask
+        # the gateway about tokens and users (and call the services they declare)
         *[_policy(f"{service.name}-from-gateway", {"app.kubernetes.io/name": service.name},
-                  ingress=[{"from": [_pods(gateway.name)], "ports": [{"port": service.port, "protocol": "TCP"}]},
+                  ingress=[{"from": [_pods(gateway.name), *[_pods(caller.name) for caller in apis
+                                                            if service.name in caller.calls]],
+                            "ports": [{"port": service.port, "protocol": "TCP"}]},
                            _scrape(service.port)],
-                  egress=[{"to": [_pods(gateway.name)], "ports": [{"port": gateway.port, "protocol": "TCP"}]}])
+                  egress=[{"to": [_pods(called.name)], "ports": [{"port": called.port, "protocol": "TCP"}]}
+                          for called in (gateway, *[api for api in apis if api.name in service.calls])])
           for service in apis],
     ]
 

@@ -6,7 +6,7 @@ from typing import Any
 from crm_shared.declaration import ServiceDeclaration
 
 from crm_suite.deploy import environment
-from crm_suite.deploy.images import image_name
+from crm_suite.deploy.images import BASE_DOCKERFILE, BASE_STAGES, base_image_name, image_name
 from crm_suite.deploy.processes import DATA_DIR, METRICS_DIR, PROBE_PORT, Process, processes
 
 POSTGRES_IMAGE = "postgres:16.6-bookworm"
@@ -19,7 +19,7 @@ HEALTH = {"interval": "10s", "timeout": "5s", "retries": 12, "start_period": "20
 
 def compose(services: list[ServiceDeclaration]) -> dict[str, Any]:
     """Return the Compose document of the suite."""
-    document: dict[str, Any] = {"name": "crm", "services": _backends()}
+    document: dict[str, Any] = {"name": "crm", "services": {**_backends(), **_base_images()}}
     volumes: dict[str, Any] = {"postgres-data": {}, "rabbitmq-data": {}}
     for service in services:
         volumes[f"{service.name}-data"] = {}
@@ -53,11 +53,28 @@ def _backends() -> dict[str, Any]:
     }
 
 
+def _base_images() -> dict[str, Any]:
+    """Return the build-only entries of the base's stages: built before the images on them, never run."""
+    return {
+        context: {
+            "image": f"{base_image_name(context)}:${{CRM_IMAGE_TAG:-latest}}",
+            "build": {"context": ".", "dockerfile": BASE_DOCKERFILE, "target": target},
+            "scale": 0,
+        }
+        for context, target in BASE_STAGES.items()
+    }
+
+
 def _process(process: Process, services: list[ServiceDeclaration]) -> dict[str, Any]:
     service = process.service
     entry: dict[str, Any] = {
         "image": f"{image_name(service)}:${{CRM_IMAGE_TAG:-latest}}",
-        "build": {"context": ".", "dockerfile": f"services/{service.name}/Dockerfile"},
+        "build": {
+            "context": ".",
+            "dockerfile": f"services/{service.name}/Dockerfile",
+            # `FROM crm-build` / `FROM crm-runtime` name these entries' images, so Compose builds them first
+            "additional_contexts": {context: f"service:{context}" for context in BASE_STAGES},
+        },
         "command": list(process.argv),
         "environment": {
             **environment.common(services),

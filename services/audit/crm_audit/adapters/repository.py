@@ -9,9 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from crm_audit.adapters.tables import FILTER_COLUMNS, anonymized_subjects, audit_entries, audit_sequence
+from crm_audit.adapters.tables import FILTER_COLUMNS, anonymized_subjects, audit_entries, audit_mentions, audit_sequence
 from crm_audit.domain.entries import AuditEntry, EntryFilter
+from crm_audit.domain.mentions import redact_mention
 from crm_audit.domain.redaction import Anonymization, Subject, redact
+from crm_shared.upsert import insert_missing
 from crm_shared.types import UTCDateTime
 
 #: the sort key of the list, newest first: (occurred_at, id)
@@ -100,6 +102,31 @@ def redact_history(connection: Connection, anonymization: Anonymization) -> int:
                 table.update().where(table.c.id == entry.id)
                 .values(object_name=redacted.object_name, changes=redacted.changes)
             )
+            changed += 1
+    return changed
+
+
+def add_mentions(connection: Connection, mentions: Iterable[tuple[Subject, AuditEntry]]) -> None:
+    """Remember which other objects each entry names (an entry stored already keeps its rows)."""
+    rows = [{"object_type": subject[0], "object_id": subject[1], "entry_id": entry.id,
+             "occurred_at": entry.occurred_at} for subject, entry in mentions]
+    if rows:
+        insert_missing(connection, audit_mentions, rows)
+
+
+def redact_mentions(connection: Connection, subject: Subject) -> int:
+    """Redact, in place, what the stored entries of other objects say of an anonymized subject;
+    return how many changed."""
+    mentioned = sa.select(audit_mentions.c.entry_id).where(
+        audit_mentions.c.object_type == subject[0], audit_mentions.c.object_id == subject[1])
+    query = sa.select(audit_entries).where(audit_entries.c.id.in_(mentioned))
+    changed = 0
+    for row in connection.execute(query).mappings().all():
+        entry = _entry(row)
+        redacted = redact_mention(entry, subject)
+        if redacted != entry:
+            connection.execute(audit_entries.update().where(audit_entries.c.id == entry.id)
+                               .values(changes=redacted.changes))
             changed += 1
     return changed
 

@@ -3,17 +3,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from crm_audit.api.schemas import AuditEntryPageSchema, AuditEntrySchema, ExportQuery, ListQuery
+from crm_audit.api.schemas import (
+    AuditEntryPageSchema, AuditEntrySchema, ExportQuery, ListQuery, RestoredSchema, RestoreIn,
+)
 from crm_audit.domain.entries import AuditEntry, EntryFilter
 from crm_audit.context import AuditContext
 from crm_audit.queries import AuditQueries, Page
+from crm_audit.restoring import Caller, restore_field
+from crm_shared.api_docs import PROBLEM_JSON, ProblemSchema
 from crm_shared.auth import require_role
 from crm_shared.schemas import PageArgsSchema
 from crm_shared.service_app import service_context
+from crm_shared.web import request_id
 
 _EXPORT_DOC = {
     "responses": {
@@ -80,6 +85,28 @@ def create_blueprint() -> Blueprint:
             """Return one entry."""
             return entry_json(_queries().entry(entry_id))
 
+    @blp.route("/entries/<string:entry_id>/restore")
+    class Restore(MethodView):
+        @blp.arguments(RestoreIn)
+        @blp.response(200, RestoredSchema)
+        @_problem(blp, 404, "No such entry, or its record is missing or hidden from the caller.")
+        @_problem(blp, 409, "The value was changed since the entry (the problem says what it is now), "
+                            "or the entry has nothing to put back.")
+        @_problem(blp, 422, "`field` is not a restorable field of the entry's record, or the record's "
+                            "service refused the value.")
+        @_problem(blp, 423, "The record is locked; nothing changed.")
+        @_problem(blp, 502, "The record's service gave no valid answer.")
+        @_problem(blp, 503, "The record's service is unavailable.")
+        @_problem(blp, 504, "The record's service did not answer in time.")
+        def post(self, body: dict[str, Any], entry_id: str) -> dict[str, Any]:
+            """Put the entry's `before` value of one field back through the record's own service, as a new
+            audited change (its entry's `restored_from` is this entry)."""
+            context = service_context(AuditContext)
+            assert context.owners is not None
+            caller = Caller(request.headers.get("Authorization", ""), request_id())
+            restored = restore_field(_queries(), context.owners, entry_id, body["field"], caller)
+            return vars(restored)
+
     @blp.route("/objects/<string:object_type>/<string:object_id>/history")
     class History(MethodView):
         @blp.arguments(PageArgsSchema, **_QUERY)
@@ -90,6 +117,11 @@ def create_blueprint() -> Blueprint:
             return page_json(_queries().page(where, limit=query["limit"], cursor=query.get("cursor")))
 
     return blp
+
+
+def _problem(blp: Blueprint, status: int, description: str) -> Any:
+    """Declare one problem answer of an operation with what it means there."""
+    return blp.alt_response(status, schema=ProblemSchema, description=description, content_type=PROBLEM_JSON)
 
 
 def entry_filter(query: dict[str, Any]) -> EntryFilter:
@@ -124,4 +156,5 @@ def entry_json(entry: AuditEntry) -> dict[str, Any]:
         "changes": entry.changes,
         "channel": entry.channel,
         "correlation_id": entry.correlation_id,
+        "restored_from": entry.restored_from,
     }

@@ -8,7 +8,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from crm_audit.domain.entries import MAX_KEY_LENGTH, MAX_NAME_LENGTH
 from crm_audit.queries import EXPORT_FORMATS
-from crm_shared.schemas import ChangeSchema, PageArgsSchema, page_schema
+from crm_shared.schemas import ChangeSchema, PageArgsSchema, UserRefSchema, page_schema
 from crm_shared.schema_fields import UTCTimestamp
 
 # "+01:00" typed into a URL unencoded arrives as " 01:00"
@@ -57,11 +57,8 @@ class ExportQuery(FilterQuery):
     format = fields.String(load_default="xlsx", validate=validate.OneOf(EXPORT_FORMATS))
 
 
-class AuditUserSchema(Schema):
+class AuditUserSchema(UserRefSchema):
     """Who made the change."""
-
-    id = fields.String()
-    name = fields.String()
 
 
 class AuditEntrySchema(Schema):
@@ -79,6 +76,29 @@ class AuditEntrySchema(Schema):
     channel = fields.String()
     correlation_id = fields.String(metadata={"description": "The request id that caused the change "
                                                             "(X-Request-ID; shared by one request's entries)."})
+    restored_from = fields.String(allow_none=True, metadata={
+        "description": "The entry whose `before` value this change put back (a restore), else null."})
+
+
+class RestoreIn(Schema):
+    """Which field of the entry's record to put back to the entry's `before` value."""
+
+    class Meta:
+        unknown = RAISE
+
+    field = fields.String(required=True, validate=validate.Length(min=1, max=MAX_NAME_LENGTH),
+                          metadata={"description": "A field the entry changed, e.g. `phones`."})
+
+
+class RestoredSchema(Schema):
+    """What a restore put back; its own entry (`restored_from` = this entry) follows shortly, sharing the
+    request's X-Request-ID as its `correlation_id`."""
+
+    restored_from = fields.String(metadata={"description": "The entry restored."})
+    field = fields.String()
+    value = fields.Raw(allow_none=True, metadata={"description": "The value put back (the entry's `before`)."})
+    object_link = fields.String()
+    record = fields.Dict(metadata={"description": "The record as its owning service answered after the change."})
 
 
 AuditEntryPageSchema = page_schema(AuditEntrySchema)

@@ -9,6 +9,8 @@ from typing import Any
 MAX_KEY_LENGTH = 100
 MAX_NAME_LENGTH = 64
 MAX_CHANNEL_LENGTH = 32
+#: an entry's id is its event's UUID
+ENTRY_ID_LENGTH = 36
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from crm_shared.erasure import ANONYMIZED, REDACTED
+
 from crm_audit.domain.entries import AuditEntry
 
-#: what every erased value reads as once the subject is anonymized
-REDACTED = "[redacted]"
-ANONYMIZED = "anonymized"
+# REDACTED (what every erased value reads as) and ANONYMIZED are the kit's, the suite's one spelling
+__all__ = ["ANONYMIZED", "REDACTED", "Anonymization", "Subject", "anonymization_of", "redact", "subject_of"]
 
 #: an object as the audit log names it: (object_type, object_id)
 Subject = tuple[str, str]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
@@ -69,7 +70,15 @@ def test_entries_are_listed_newest_first_in_the_contract_shape(client, tokens, s
         "changes": [{"field": "phones", "before": ["+420 111 222 333"], "after": ["+420 777 888 999"]}],
         "channel": "import",
         "correlation_id": "req-1",
+        "restored_from": None,
     }
+
+
+def test_a_restore_s_entry_points_at_the_entry_it_restored(client, tokens, sample, make_event, record) -> None:
+    restore = replace(make_event(object_id="p-1", actor=EVA, time=T0 + timedelta(hours=1)),
+                      restoresentry=sample[1].id)
+    record([restore])
+    assert get(client, tokens.headers(), f"{ENTRIES}/{restore.id}")["restored_from"] == sample[1].id
 
 
 @pytest.mark.parametrize(
@@ -203,3 +212,13 @@ def test_the_history_of_an_object_is_all_its_changes_newest_first(client, tokens
     assert ids(first) + ids(rest) == [sample[4].id, sample[1].id, sample[0].id]
     assert rest["next_cursor"] is None
     assert get(client, tokens.headers(), "/api/v1/audit/objects/company/p-1/history")["items"] == []
+
+
+def test_a_restore_is_for_admins_and_a_bad_body_or_an_unknown_entry_is_refused_before_any_call(client, tokens) -> None:
+    path = f"{ENTRIES}/{uuid.uuid4()}/restore"
+    assert client.post(path, json={"field": "phones"}, headers=tokens.headers("user")).status_code == 403
+    for body in ({"field": ""}, {"field": "phones", "value": 1}, {}):
+        refused = client.post(path, json=body, headers=tokens.headers())
+        assert refused.status_code == 422 and refused.content_type == "application/problem+json", refused.get_json()
+    missing = client.post(path, json={"field": "phones"}, headers=tokens.headers())
+    assert missing.status_code == 404 and "audit entry" in missing.get_json()["detail"]

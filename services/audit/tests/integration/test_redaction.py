@@ -124,6 +124,39 @@ def test_changes_after_the_anonymization_and_other_persons_stay_readable(
     assert history(client, tokens, "p-2")[0]["object_name"] == "Řehoř Nováček"
 
 
+def deal_linking(make_event, person_id: str, *, minutes: int, sequence: int = 1) -> CloudEvent:
+    """A deal event whose `links` change names the person, as the deals service sends it."""
+    link = {"type": "person", "id": person_id, "name": "Řehoř Nováček"}
+    return make_event(object_type="deal", object_id="d-1", object_name="Big deal", sequence=sequence,
+                      operation="updated", time=T0 + timedelta(minutes=minutes), changes=(Change("links", None, link),))
+
+
+def test_anonymizing_redacts_the_name_in_other_objects_entries_that_link_the_person(
+    client, tokens, make_event, record
+) -> None:
+    record([deal_linking(make_event, "p-1", minutes=1)])
+    record(person_history(make_event, "p-1"))
+
+    deal = client.get("/api/v1/audit/objects/deal/d-1/history", headers=tokens.headers()).get_json()["items"]
+
+    assert deal[0]["object_name"] == "Big deal"
+    assert deal[0]["changes"] == [{"field": "links", "before": None,
+                                   "after": {"type": "person", "id": "p-1", "name": REDACTED}}]
+
+
+def test_an_entry_naming_an_anonymized_person_that_arrives_later_is_stored_redacted(
+    client, tokens, make_event, record
+) -> None:
+    record(person_history(make_event, "p-1"))
+    record([deal_linking(make_event, "p-1", minutes=1), deal_linking(make_event, "p-1", minutes=9, sequence=2)])
+
+    entries = client.get("/api/v1/audit/entries", query_string={"object_type": "deal"},
+                         headers=tokens.headers()).get_json()["items"]
+
+    assert len(entries) == 2
+    assert_nothing_erased_in(json.dumps(entries, ensure_ascii=False))
+
+
 def test_the_latest_of_two_anonymizations_is_remembered(audit_engine, make_event, record) -> None:
     first = make_event(object_id="p-1", operation="anonymized", time=T0 + timedelta(minutes=5), changes=())
     second = make_event(object_id="p-1", operation="anonymized", time=T0 + timedelta(minutes=9), changes=())

@@ -33,6 +33,12 @@ def test_a_missing_value_is_an_empty_set_sign_and_an_entry_without_changes_is_on
     assert lines(deleted) == ["2026-11-22T10:00:00Z Eva Admin deleted person p-1"]
 
 
+def test_a_change_made_otherwise_than_through_the_api_names_its_channel_after_the_user() -> None:
+    made = entry(channel="automation", operation="created", object_type="task", object_name="Thank",
+                 changes=[{"field": "title", "before": None, "after": "Thank"}])
+    assert lines(made) == ["2026-11-22T10:00:00Z Eva Admin (automation) created task Thank title: ∅ → Thank"]
+
+
 def test_text_that_would_break_the_line_is_shown_as_json() -> None:
     assert value_text("two\nlines") == '"two\\nlines"'
     assert value_text("") == '""'

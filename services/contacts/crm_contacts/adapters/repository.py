@@ -51,6 +51,17 @@ class ContactRepository:
         self._write_index(contact, contact_tags, "tag", contact.tags)
         self._write_index(contact, contact_groups, "group_id", contact.groups)
 
+    def add_many(self, contacts: list[Contact]) -> None:
+        """Insert new contacts of one kind with one statement per table (an import's batch)."""
+        if not contacts:
+            return
+        self.connection.execute(TABLES[contacts[0].kind].insert(), [_to_row(contact) for contact in contacts])
+        for table, column, attribute in ((contact_tags, "tag", "tags"), (contact_groups, "group_id", "groups")):
+            rows = [{column: value, "kind": contact.kind, "contact_id": contact.id}
+                    for contact in contacts for value in getattr(contact, attribute)]
+            if rows:
+                self.connection.execute(table.insert(), rows)
+
     def save(self, contact: Contact, previous: Contact | list[str]) -> None:
         """Write a changed contact over its stored version (`previous`: as it was loaded)."""
         table = TABLES[contact.kind]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from crm_shared.columns import record_key, stamps, uuid_key, uuid_ref
 from crm_shared.inbox import inbox_table
@@ -116,6 +117,56 @@ link_sources = sa.Table(
     uuid_key("object_id"),
     sa.Column("sequence", sa.Integer(), nullable=False),
     sa.Column("deleted", sa.Boolean(), nullable=False),
+)
+
+# an import of one file (CON-16): who started it, its progress, and who may be claiming it
+import_jobs = sa.Table(
+    "import_jobs",
+    metadata,
+    uuid_key(),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("filename", sa.String(300), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("importer", JSONValue, nullable=False),
+    sa.Column("owners", JSONValue, nullable=False),
+    sa.Column("correlation_id", sa.String(200), nullable=False),
+    sa.Column("total", sa.Integer(), nullable=False),
+    sa.Column("processed", sa.Integer(), nullable=False),
+    sa.Column("created", sa.Integer(), nullable=False),
+    sa.Column("skipped", sa.Integer(), nullable=False),
+    sa.Column("invalid", sa.Integer(), nullable=False),
+    sa.Column("error", sa.Text(), nullable=True),
+    # a worker holds a job until then; past it, another worker resumes the job after its last batch
+    sa.Column("claimed_until", UTCDateTime(), nullable=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_import_jobs_status", "status", "created_at"),
+)
+
+#: JSON whose None is SQL NULL (not JSON null), so `IS NULL` finds the rows without errors
+JSONOrNull = sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
+
+# the rows of an import's file in file order (`ordinal`); values are dropped once the job is done
+import_rows = sa.Table(
+    "import_rows",
+    metadata,
+    uuid_key("job_id"),
+    sa.Column("ordinal", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("row_number", sa.Integer(), nullable=False),
+    sa.Column("values", JSONOrNull, nullable=True),
+    sa.Column("errors", JSONOrNull, nullable=True),
+)
+
+# one key per imported row (domain/imports.py `import_key`): the same row again is skipped
+import_keys = sa.Table(
+    "import_keys",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    uuid_ref("owner_id"),
+    uuid_ref("contact_id"),
+    uuid_ref("job_id"),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
 )
 
 outbox = outbox_table(metadata)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from crm_shared.changes import Change
+from crm_shared.erasure import without_before_values
 from crm_shared.rules import RecordLocked, StateConflict
 
 from crm_contacts.domain.model import Contact, Person
@@ -94,11 +95,16 @@ def set_consent(
 
 
 def anonymize(person: Person, editor: Editor, now: datetime) -> tuple[Contact, list[Change]]:
-    """Erase the personal fields for good; every erased field is a change to null."""
+    """Erase the personal fields for good; every erased field is a change from `[redacted]` to null.
+
+    The changes name the erased fields and never their values: the event goes to every consumer
+    and stays in the outbox for a while, and each would have to erase those values again.
+    """
     ensure_editable(person, editor, allow_invalid=True)
     if person.anonymized_at is not None:
         return person, []
-    changes = [Change(name, getattr(person, name), None) for name in PERSONAL_FIELDS if getattr(person, name)]
+    changes = without_before_values([Change(name, getattr(person, name), None)
+                                     for name in PERSONAL_FIELDS if getattr(person, name)])
     erased = replace(
         person, first_name=None, last_name=None, emails=[], phones=[], position=None, address=None,
         note=None, consents={}, anonymized_at=now,

@@ -1,10 +1,13 @@
 """The events a contact's (or group's) life produces, as the bus and the audit log see them."""
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from crm_shared.changes import Change
 from crm_shared.events import ObjectChanged
+
+if TYPE_CHECKING:
+    from crm_contacts.domain.model import Contact
 
 
 class Recorded(Protocol):
@@ -38,3 +41,8 @@ def contact_changed(
         state=contact.state(),
         extra=dict(extra or {}),
     )
+
+
+def contact_created(contact: "Contact") -> ObjectChanged:
+    """Describe a new contact: every set field as a change from nothing."""
+    return contact_changed(contact, "created", contact.creation_changes())

@@ -18,14 +18,21 @@ from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
 Action = Callable[[Contact, Editor, datetime], tuple[Contact, list[Change]]]
 
 
-def act(uow: ContactsUnitOfWork, kind: str, contact_id: str, viewer: Viewer, operation: str, action: Action) -> Contact:
-    """Apply one action to a visible contact; commit it with its event only when it changed something."""
+def act(uow: ContactsUnitOfWork, kind: str, contact_id: str, viewer: Viewer, operation: str, action: Action,
+        *, erases: bool = False) -> Contact:
+    """Apply one action to a visible contact; commit it with its event only when it changed something.
+
+    An action that `erases` personal values also drops the published events of the contact
+    that the outbox still keeps (those in flight go once its own event is published, `crm_shared.relay`).
+    """
     with uow:
         contact = visible_contact(uow, kind, contact_id, viewer, for_update=True)
         changed, changes = action(contact, editor_of(viewer), utcnow())
         if changes:
             uow.contacts.save(changed, contact)
             uow.emit(contact_changed(changed, operation, changes))
+            if erases:
+                uow.erase_published(contact.id)
             uow.commit()
     return changed
 
@@ -67,7 +74,7 @@ def anonymize(uow: ContactsUnitOfWork, contact_id: str, viewer: Viewer) -> Conta
         assert isinstance(contact, Person)
         return actions.anonymize(contact, editor, now)
 
-    return act(uow, "person", contact_id, viewer, "anonymized", erase)
+    return act(uow, "person", contact_id, viewer, "anonymized", erase, erases=True)
 
 
 def links(uow: ContactsUnitOfWork, kind: str, contact_id: str, viewer: Viewer) -> list[dict[str, Any]]:

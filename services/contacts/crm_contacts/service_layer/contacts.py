@@ -17,7 +17,7 @@ from crm_shared.users import UserDirectory
 
 from crm_contacts.adapters.listing import ListQuery, cursor_types, sort_key
 from crm_contacts.domain.actions import ensure_editable
-from crm_contacts.domain.events import contact_changed
+from crm_contacts.domain.events import contact_changed, contact_created
 from crm_contacts.domain.model import Contact, new_contact
 from crm_contacts.domain.visibility import Viewer, can_see, visible_owners
 from crm_contacts.service_layer.access import editor_of, visible_contact
@@ -34,13 +34,21 @@ def create_contact(
     gateway's users); without a directory only the caller may own it.
     """
     with uow:
-        check_owner(uow.viewer, users, values.get("owner_id"))
-        check_references(uow, values, uow.viewer)
-        contact = new_contact(kind, values, id=str(uuid.uuid4()), actor_id=uow.actor.id, now=utcnow())
+        contact = checked_new_contact(uow, kind, values, users)
         uow.contacts.add(contact)
-        uow.emit(contact_changed(contact, "created", contact.creation_changes()))
+        uow.emit(contact_created(contact))
         uow.commit()
     return contact
+
+
+def checked_new_contact(uow: ContactsUnitOfWork, kind: str, values: Mapping[str, Any], users: UserDirectory) -> Contact:
+    """Return the new contact `values` describe, refused (422) like any create: owner, references, its own rules.
+
+    Every way of creating a contact (the API, an import) passes through here, so they refuse alike.
+    """
+    check_owner(uow.viewer, users, values.get("owner_id"))
+    check_references(uow, values, uow.viewer)
+    return new_contact(kind, values, id=str(uuid.uuid4()), actor_id=uow.actor.id, now=utcnow())
 
 
 def get_contact(uow: ContactsUnitOfWork, kind: str, contact_id: str, viewer: Viewer) -> Contact:

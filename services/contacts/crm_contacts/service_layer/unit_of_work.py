@@ -5,6 +5,7 @@ from crm_shared.unit_of_work import UnitOfWork
 
 from crm_contacts.adapters import tables
 from crm_contacts.adapters.groups import GroupRepository
+from crm_contacts.adapters.imports import ImportRepository
 from crm_contacts.adapters.links import LinkRepository
 from crm_contacts.adapters.repository import ContactRepository
 from crm_contacts.declaration import SERVICE as DECLARATION
@@ -17,7 +18,9 @@ class ContactsUnitOfWork(UnitOfWork):
 
     service = SERVICE
     outbox_table = tables.outbox
-    repositories = {"contacts": ContactRepository, "groups": GroupRepository, "links": LinkRepository}
+    repositories = {"contacts": ContactRepository, "groups": GroupRepository, "links": LinkRepository,
+                    "imports": ImportRepository}
     contacts: ContactRepository
     groups: GroupRepository
     links: LinkRepository
+    imports: ImportRepository

@@ -8,6 +8,7 @@ from crm_shared.testing.fakes import FakeUnitOfWork, InMemoryRepository
 from crm_shared.visibility import Seer
 
 from crm_contacts.domain.groups import Group
+from crm_contacts.domain.imports import ImportJob, ImportRow
 from crm_contacts.domain.links import Link
 from crm_contacts.domain.model import Contact, Person
 
@@ -26,6 +27,10 @@ class InMemoryContacts:
 
     def add(self, contact: Contact) -> None:
         self.items[(contact.kind, contact.id)] = contact
+
+    def add_many(self, contacts: list[Contact]) -> None:
+        for contact in contacts:
+            self.add(contact)
 
     def save(self, contact: Contact, previous: Any) -> None:
         self.items[(contact.kind, contact.id)] = contact
@@ -65,6 +70,45 @@ class InMemoryLinks:
         self.drop_contact(source_id)
 
 
+class InMemoryImports:
+    """Import jobs, their rows and the keys of imported rows."""
+
+    def __init__(self) -> None:
+        self.jobs: dict[str, ImportJob] = {}
+        self.job_rows: dict[str, list[ImportRow]] = {}
+        self.keys: dict[str, dict[str, Any]] = {}
+
+    def add_job(self, job: ImportJob, rows: Any) -> None:
+        self.jobs[job.id], self.job_rows[job.id] = job, list(rows)
+
+    def get_job(self, job_id: str, *, for_update: bool = False) -> ImportJob | None:
+        return self.jobs.get(job_id)
+
+    def save_job(self, job: ImportJob, *, claimed_until: Any) -> None:
+        self.jobs[job.id] = job
+
+    def rows(self, job_id: str, *, after: int, limit: int) -> list[ImportRow]:
+        return self.job_rows[job_id][after:after + limit]
+
+    def refuse_rows(self, job_id: str, refused: list[ImportRow]) -> None:
+        by_number = {row.number: row for row in refused}
+        self.job_rows[job_id] = [by_number.get(row.number, row) for row in self.job_rows[job_id]]
+
+    def invalid_rows(self, job_id: str, limit: int) -> list[ImportRow]:
+        return [row for row in self.job_rows[job_id] if row.errors][:limit]
+
+    def forget_values(self, job_id: str) -> None:
+        self.job_rows[job_id] = [row for row in self.job_rows[job_id] if row.errors]
+
+    def existing_keys(self, keys: Any) -> set[str]:
+        return {key for key in keys if key in self.keys}
+
+    def add_keys(self, keys: list[dict[str, Any]]) -> None:
+        for key in keys:
+            assert key["key"] not in self.keys
+            self.keys[key["key"]] = key
+
+
 def user(user_id: str = "u-1", name: str = "Eva Svobodová", role: str = "user", team: tuple[str, ...] = ()) -> Seer:
     return Seer(id=user_id, role=role, team=team, name=name)
 
@@ -75,4 +119,5 @@ def contacts_uow(*contacts: Contact, links: tuple[Link, ...] = (), groups: tuple
     return FakeUnitOfWork(
         actor=Actor(caller.id, caller.name), viewer=caller,
         contacts=InMemoryContacts(*contacts), groups=InMemoryGroups(groups), links=InMemoryLinks(*links),
+        imports=InMemoryImports(),
     )

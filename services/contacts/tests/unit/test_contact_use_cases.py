@@ -146,3 +146,15 @@ def test_a_contact_cannot_be_merged_into_itself() -> None:
     person = a_person(uow)
     with pytest.raises(RuleBroken):
         merge_contacts(uow, "person", person.id, person.id, EVA)
+
+
+def test_anonymizing_drops_the_persons_published_events_with_its_commit_and_only_once() -> None:
+    uow = contacts_uow()
+    person = a_person(uow, emails=["jana@example.cz"])
+
+    actions.anonymize(uow, person.id, EVA)
+    actions.anonymize(uow, person.id, EVA)  # nothing left to erase: no event, no second drop
+
+    assert operations(uow) == ["created", "anonymized"]
+    assert uow.erased == [person.id]
+    assert "jana@example.cz" not in repr(uow.events[-1])

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from crm_shared.changes import Change
+from crm_shared.erasure import REDACTED
 
 from crm_contacts.domain import actions
 from crm_contacts.domain.actions import ContactInvalid, ContactLocked, Editor
@@ -82,6 +83,7 @@ def test_anonymizing_erases_every_personal_field_to_null_and_keeps_the_shell() -
     erased, changes = actions.anonymize(original, EVA, LATER)
     assert {c.field for c in changes} == {"first_name", "last_name", "emails", "phones", "note", "consents"}
     assert all(change.after is None for change in changes)
+    assert {change.before for change in changes} == {REDACTED}  # the event never carries the erased values
     assert (erased.id, erased.tags, erased.owner_id) == ("p1", ["b2b"], "u-eva")
     assert erased.emails == [] and erased.first_name is None and erased.consents == {}
     assert erased.display_name == "Anonymized person" and erased.anonymized_at == LATER

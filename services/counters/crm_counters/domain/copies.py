@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Mapping
 
 from crm_shared.envelope import InvalidEvent
+from crm_shared.moments import moment
 
 #: the record types a task may link whose owner counts (a space has no owner): the first found wins
 OWNED_LINKS = ("deal", "person", "company")
@@ -143,19 +144,6 @@ def interaction_from_state(state: Mapping[str, Any], sequence: int, *, deleted: 
         id=entry_id, sequence=sequence, contact=record, user_id=identifier(user_id, "the user") if user_id else None,
         source=str(state.get("source") or ""), kind=state.get("kind") if isinstance(state.get("kind"), str) else None,
         canceled=state.get("status") == "canceled", processed=bool(state.get("processed")), deleted=deleted)
-
-
-def moment(value: Any) -> datetime | None:
-    """Read an ISO 8601 time with a zone; anything else is no time."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else None
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
 
 
 def _name(value: Any) -> str | None:

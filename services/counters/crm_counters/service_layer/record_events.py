@@ -11,10 +11,12 @@ one event at a time (a poison event alone goes to the dead letters).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Mapping, Sequence
 
 from crm_shared.copies import KnownRecord, supersedes
 from crm_shared.envelope import CloudEvent
+from crm_shared.erasure import ANONYMIZED
 from crm_shared.types import utcnow
 
 from crm_counters.domain.copies import (OWNED_LINKS, RecordRef, comment_from, identifier, interaction_from_state,
@@ -75,9 +77,27 @@ def _records(uow: CountersUnitOfWork, events: list[tuple[CloudEvent, str, str]])
             after[record.id] = record
     written = [record for record_id, record in after.items() if record is not before.get(record_id)]
     uow.records.store(written, utcnow())
+    _rename_erased(uow, [after[record.id] for record, (_, _, operation) in zip(incoming, events)
+                         if operation == ANONYMIZED])
     changed = [RecordRef(record.kind, record.id) for record in written
                if _counted(before.get(record.id)) != _counted(record)]
     refresh_records(uow, changed, utcnow())
+
+
+def _rename_erased(uow: CountersUnitOfWork, records: list[KnownRecord]) -> None:
+    """Give the copies of the tasks and entries of anonymized records the records' erased names
+    (their own events may never come again to replace the names they were copied with)."""
+    if not records:
+        return
+    names = {(record.kind, record.id): record.name for record in records}
+    tasks, entries = uow.copies.activities_of(RecordRef(kind, record_id) for kind, record_id in names)
+    for task in tasks:
+        assert task.record is not None
+        uow.copies.save_task(replace(task, record=replace(task.record, name=names[(task.record.type, task.record.id)])))
+    for entry in entries:
+        assert entry.contact is not None
+        uow.copies.save_entry(replace(entry, contact=replace(entry.contact,
+                                                             name=names[(entry.contact.type, entry.contact.id)])))
 
 
 def _known(event: CloudEvent, kind: str, operation: str) -> KnownRecord:

@@ -184,3 +184,14 @@ def test_an_event_naming_something_that_cannot_be_an_id_is_invalid_and_changes_n
     with pytest.raises(InvalidEvent):
         feed(event)
     assert uow.items.items == {} and uow.copies.tasks == {}
+
+
+def test_an_anonymized_person_s_name_leaves_the_copies_of_its_tasks_and_entries(uow: FakeUnitOfWork,
+                                                                                feed: Feed) -> None:
+    feed(record_event("person", "p1", "ann", name="Jana Nováková"),
+         task_event("t1", due=AGO, links=[{"type": "person", "id": "p1", "name": "Jana Nováková"}]),
+         entry_event("e1", contact=("person", "p1")))
+    feed(record_event("person", "p1", "ann", "anonymized", 2, name="Anonymized person"))
+
+    assert uow.copies.task("t1").record.name == uow.copies.entry("e1").contact.name == "Anonymized person"
+    assert counts(uow, "ann")["planned"] == 1

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from crm_shared.envelope import SYSTEM, CloudEvent
+from crm_shared.erasure import ANONYMIZED
 from crm_shared.following import follow_record
 from crm_shared.links import relinked
 from crm_shared.types import utcnow
@@ -15,8 +16,13 @@ KINDS = ("person", "company")
 
 def handle_contact_event(uow: DealsUnitOfWork, event: CloudEvent, kind: str, operation: str) -> None:
     """Apply one person or company event to the copy, and move or remove the links it concerns."""
-    follow_record(uow.contacts, event, kind, relink=lambda contact_id, target: _relink(uow, contact_id, target),
-                  settle=lambda contact_id: _settle(uow, contact_id))
+    record = follow_record(uow.contacts, event, kind,
+                           relink=lambda contact_id, target: _relink(uow, contact_id, target),
+                           settle=lambda contact_id: _settle(uow, contact_id), uow=uow)
+    if operation == ANONYMIZED:
+        # the copy now has the erased name, which deals read their links' names from; the deals'
+        # published events naming the contact go (those in flight are redacted by their consumers)
+        uow.erase_published(record.id)
 
 
 def _settle(uow: DealsUnitOfWork, contact_id: str) -> None:
@@ -37,7 +43,8 @@ def _settle(uow: DealsUnitOfWork, contact_id: str) -> None:
 
 
 def _relink(uow: DealsUnitOfWork, contact_id: str, target: Link | None) -> None:
-    """Replace (or drop) the link to `contact_id` on every deal, each an audited system change.
+    """Replace (or drop) the link to `contact_id` on every deal, each an audited change of the unit's actor
+    (a merge's automation, else the system).
 
     Hidden links stay as they are, like links to ids that never became contacts; a moved
     link still awaiting its contact keeps awaiting (the survivor's event judges it).
@@ -45,7 +52,7 @@ def _relink(uow: DealsUnitOfWork, contact_id: str, target: Link | None) -> None:
     now = utcnow()
     for deal in uow.deals.linking(contact_id):
         links = relinked(deal.links, contact_id, target)
-        changed, changes = deal.with_links(links, actor_id=SYSTEM.id, now=now)
+        changed, changes = deal.with_links(links, actor_id=uow.actor.id, now=now)
         if changes:
             uow.deals.save(changed)
             uow.emit(deal_changed(changed, "updated", changes, uow.processes.get(changed.process_id)))

@@ -72,7 +72,7 @@ def test_a_pending_link_gets_its_name_when_the_contact_event_arrives(engine: sa.
     assert outbox(engine) == []
 
 
-def test_a_merge_moves_the_link_to_the_survivor_as_a_system_update(engine: sa.Engine) -> None:
+def test_a_merge_moves_the_link_to_the_survivor_as_an_automation_for_the_merging_user(engine: sa.Engine) -> None:
     source, target, company = (str(uuid.uuid4()) for _ in range(3))
     deal = add_deal(engine, Link("person", source), Link("company", company))
     handle(engine, contact_event("person", source, "created", 1, "Jan Dvojník"),
@@ -81,7 +81,7 @@ def test_a_merge_moves_the_link_to_the_survivor_as_a_system_update(engine: sa.En
            contact_event("person", source, "deleted", 2, "Jan Dvojník", merged_into=target))
     assert [link["id"] for link in links_of(engine, deal)] == [target, company]
     [event] = outbox(engine)
-    assert event["actorid"] == "system" and event["type"] == "crm.deal.updated"
+    assert (event["actorid"], event["actorchannel"], event["type"]) == ("u", "automation", "crm.deal.updated")
     assert event["data"]["changes"] == [
         {"field": "links", "before": {"type": "person", "id": source, "name": "Jan Dvojník"}, "after": None},
         {"field": "links", "before": None, "after": {"type": "person", "id": target, "name": "Jan Pravý"}},

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from crm_shared.copies import KnownRecord
-from crm_shared.envelope import SYSTEM, Actor, wrap
+from crm_shared.envelope import AUTOMATION, SYSTEM, Actor, wrap
 from crm_shared.errors import NotFound, ValidationFailed
 from crm_shared.events import ObjectChanged
 from crm_shared.rules import RuleBroken, StateConflict
@@ -107,20 +107,25 @@ def test_links_are_added_and_removed_one_at_a_time() -> None:
         use_cases.remove_link(uow, deal.id, JANA.id)
 
 
-def test_a_merged_contact_moves_its_deals_to_the_target_as_system_updates_in_the_same_outbox() -> None:
+def test_a_merged_contact_moves_its_deals_to_the_target_by_automation_for_the_merging_user_in_the_same_outbox(
+) -> None:
     uow = deals_uow(JANA, KnownRecord("c-3", "person", "Jana N.", sequence=1, owner_id="u-1"))
     deal = a_deal(uow, links=[{"type": "person", "id": "c-3"}])
+    uow.actor = SYSTEM  # as the consumer's unit of work
     handle_events(uow, [contact_event("person", JANA.id, "merged", 4, merged_from=["c-3"])])
     assert [link.id for link in uow.deals.get(deal.id).links] == [JANA.id]
     assert uow.contacts.items["c-3"].gone
     assert operations(uow) == ["created", "updated"] and uow.correlation_id == "from-contacts"
+    assert uow.emitted[-1][1] == Actor("u-1", "Eva", AUTOMATION) and uow.actor == SYSTEM
 
 
 def test_a_deleted_contact_leaves_its_deals_and_a_stale_event_changes_nothing() -> None:
     uow = deals_uow(JANA)
     deal = a_deal(uow, links=[{"type": "person", "id": JANA.id}])
+    uow.actor = SYSTEM  # as the consumer's unit of work
     handle_events(uow, [contact_event("person", JANA.id, "updated", 2)])
     assert uow.contacts.items[JANA.id].name == JANA.name
     handle_events(uow, [contact_event("person", JANA.id, "deleted", 3)])
     assert uow.deals.get(deal.id).links == [] and uow.contacts.items[JANA.id].gone
     assert operations(uow) == ["created", "updated"] and SYSTEM.id == uow.deals.get(deal.id).updated_by
+    assert uow.emitted[-1][1] == SYSTEM

@@ -80,3 +80,16 @@ def test_a_contacts_event_hides_a_link_awaiting_it_from_someone_who_could_not_se
     # the contact's deletion leaves the hidden link alone
     handle_events(uow, [contact_event("person", "c-5", "deleted", 2)])
     assert [link.id for link in uow.deals.get(deal.id).links] == ["c-5"]
+
+
+def test_an_anonymized_contact_s_copy_takes_its_erased_name_and_the_deals_published_events_naming_it_go() -> None:
+    uow = deals_uow(EVAS, caller=EVA)
+    use_cases.create_deal(uow, {"name": "D", "links": [{"type": "person", "id": "c-1"}]})
+
+    handle_events(uow, [contact_event("person", "c-1", "anonymized", 2)])
+
+    # deals read their links' names from the copy, which now has the name the erasure's event gives
+    assert uow.contacts.get_many(["c-1"])["c-1"].name == "New name"
+    assert uow.erased == ["c-1"]
+    handle_events(uow, [contact_event("person", "c-1", "updated", 3)])
+    assert uow.erased == ["c-1"]

@@ -119,7 +119,8 @@ def test_the_call_reaches_the_owner_with_method_path_query_body_and_headers(
     gateway: FlaskClient, upstream: Upstream, auth: dict[str, str]
 ) -> None:
     headers = {**auth, "If-Match": '"v3"', "X-Request-ID": "req-42", "X-Forwarded-For": "10.0.0.9",
-               "Accept": "application/json", "Cookie": "secret=1"}
+               "Accept": "application/json", "Cookie": "secret=1",
+               "X-CRM-Restores-Entry": "6f1c8e64-9a65-4bd0-9d1c-6d7a3f9b8f10"}
     gateway.patch("/api/v1/persons/p-1?q=a%20b&tag=x&tag=y", data='{"first_name": "Jana"}',
                   content_type="application/json", headers=headers)
     (seen,) = upstream.seen
@@ -130,6 +131,7 @@ def test_the_call_reaches_the_owner_with_method_path_query_body_and_headers(
     assert sent["Content-Type"] == "application/json" and sent["Accept"] == "application/json"
     assert sent["X-Request-Id"] == "req-42" and sent["X-Forwarded-For"] == "10.0.0.9, 127.0.0.1"
     assert "Cookie" not in sent
+    assert "x-crm-restores-entry" not in {name.lower() for name in sent}  # only the audit service, calling the owner directly, sets it
 
 
 def test_bytes_beyond_ascii_in_the_target_are_percent_encoded(

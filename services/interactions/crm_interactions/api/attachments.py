@@ -7,22 +7,19 @@ from flask import Response, request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from crm_shared.errors import PayloadTooLarge
 from crm_shared.service_app import service_context, uow
+from crm_shared.uploads import UploadSchema, refuse_oversized_body
 
 from crm_interactions.api import schemas
-from crm_interactions.context import MULTIPART_OVERHEAD, InteractionsContext
+from crm_interactions.context import InteractionsContext
 from crm_interactions.service_layer import attachments as use_cases
 
 blp = Blueprint("attachments", __name__, url_prefix="/api/v1/attachments", description="Attachments.")
-DRAIN_CHUNK = 64 * 1024
-#: how much of an oversized body is read (and dropped) so the client, or the gateway, can read the 413
-DRAIN_LIMIT = 256 * 1024 * 1024
 
 
 @blp.route("")
 class Upload(MethodView):
-    @blp.arguments(schemas.UploadSchema, location="files")
+    @blp.arguments(UploadSchema, location="files")
     @blp.response(201, schemas.AttachmentOutSchema)
     def post(self, files: dict[str, Any]) -> dict[str, Any]:
         """Upload a file (field `file`); stored by its SHA-256 outside the database; too large → 413."""
@@ -34,18 +31,8 @@ class Upload(MethodView):
 @blp.before_request
 def _refuse_oversized() -> None:
     """Answer 413 before parsing a body larger than the limit, having read it, so the answer is read."""
-    if request.method != "POST":
-        return
-    store = service_context(InteractionsContext).files
-    if (request.content_length or 0) > store.max_bytes + MULTIPART_OVERHEAD:
-        _drain()
-        raise PayloadTooLarge(f"The file is larger than {store.max_bytes} bytes.")
-
-
-def _drain() -> None:
-    stream, read = request.stream, 0
-    while read < DRAIN_LIMIT and (chunk := stream.read(DRAIN_CHUNK)):
-        read += len(chunk)
+    if request.method == "POST":
+        refuse_oversized_body(service_context(InteractionsContext).files.max_bytes)
 
 
 @blp.route("/<uuid:attachment_id>")

@@ -6,7 +6,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from crm_shared.schema_fields import DecimalText, UTCTimestamp, UUIDString
-from crm_shared.schemas import PageArgsSchema, RecordOutSchema, StrictSchema, page_schema
+from crm_shared.schemas import PageArgsSchema, RecordOutSchema, RecordRefSchema, StrictSchema, UserRefSchema, page_schema
 
 from crm_interactions.domain.entries import INBOUND_KINDS, SOURCES, STATUSES
 from crm_interactions.domain.templates import INITIATORS, METHODS
@@ -103,16 +103,10 @@ class StatisticsArgsSchema(StrictSchema):
     occurred_to = UTCTimestamp(data_key="to")
 
 
-class ContactOutSchema(Schema):
-    type = fields.String()
-    id = fields.String()
-    name = fields.String(allow_none=True)
+class ContactOutSchema(RecordRefSchema):
+    """The contact an entry is about (`deleted`: gone for good)."""
+
     deleted = fields.Boolean()
-
-
-class UserOutSchema(Schema):
-    id = fields.String()
-    name = fields.String()
 
 
 class EntryOutSchema(Schema):
@@ -121,7 +115,7 @@ class EntryOutSchema(Schema):
     template_id = fields.String(allow_none=True)
     template_code = fields.String(allow_none=True)
     contact = fields.Nested(ContactOutSchema)
-    user = fields.Nested(UserOutSchema)
+    user = fields.Nested(UserRefSchema)
     method = fields.String()
     initiated_by = fields.String()
     cost = fields.String(metadata={"description": "An exact decimal."})
@@ -180,10 +174,6 @@ class RuleOutSchema(RecordOutSchema):
     template_id = fields.String()
     task_type_id = fields.String(allow_none=True)
     enabled = fields.Boolean()
-
-
-class UploadSchema(Schema):
-    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
 
 
 class AttachmentOutSchema(Schema):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from crm_shared.changes import Change, created, deleted, diff
+from crm_shared.erasure import without_before_values
 from crm_shared.rules import StateConflict
 
 from crm_interactions.domain.templates import money_text
@@ -136,10 +137,11 @@ class Entry:
         """Drop the personal values of an anonymized contact: its name (as the copy now has it) and the free text.
 
         Always a new version, even when nothing is left to drop: its event tells the audit log to
-        redact the entry's history, which still names the contact.
+        redact the entry's history, which still names the contact. Its changes never carry the values
+        dropped (their `before` reads `[redacted]`).
         """
         proposed = replace(self, contact=contact, description=None)
-        changes = diff(self.values(), proposed.values(), AUDITED)
+        changes = without_before_values(diff(self.values(), proposed.values(), AUDITED))
         return replace(proposed, version=self.version + 1, updated_at=now, updated_by=actor_id), changes
 
     def ensure_deletable(self) -> None:

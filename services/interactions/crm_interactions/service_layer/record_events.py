@@ -2,15 +2,16 @@
 (INT-7), and logging the entries automatic rules ask for (INT-3).
 
 Each event is handled in its own savepoint of the consumer's transaction (the one holding the
-inbox rows), as the system actor; the entries it creates, moves or redacts emit their events,
-correlated with it, into the outbox of that transaction.
+inbox rows); the entries it creates, moves or redacts emit their events, correlated with it, into
+the outbox of that transaction: rule-made entries and a merge's moves as an automation acting for
+the user who caused them (channel `automation`), redactions as the system.
 """
 from __future__ import annotations
 
 import uuid
 from typing import Sequence
 
-from crm_shared.envelope import CloudEvent
+from crm_shared.envelope import CloudEvent, automation_by
 from crm_shared.types import utcnow
 
 from crm_interactions.domain.contacts import CONTACT_KINDS, ContactCopy, contact_of, group_of, merged_from, merged_into
@@ -48,18 +49,23 @@ def _contact(uow: InteractionsUnitOfWork, event: CloudEvent, kind: str, operatio
     if operation == "merged":
         for source_id in merged_from(event.data):
             uow.contacts.mark_gone(source_id, kind, now)
-            _move(uow, source_id, incoming.id)
+            _move(uow, event, source_id, incoming.id)
     target_id = merged_into(event.data) if operation == "deleted" else None
     if target_id:
         uow.contacts.add_pending(target_id, kind, None, now)
-        _move(uow, incoming.id, target_id)
+        _move(uow, event, incoming.id, target_id)
     # the first event saying so (an `anonymized`, or a later state arriving first) redacts, once
     if incoming.anonymized and not (before and before.anonymized):
         _redact(uow, incoming.id)
 
 
-def _move(uow: InteractionsUnitOfWork, source_id: str, target_id: str) -> None:
+def _move(uow: InteractionsUnitOfWork, cause: CloudEvent, source_id: str, target_id: str) -> None:
     """Point the entries of a merged contact at the contact it was merged into, each an audited change."""
+    with uow.acting_as(automation_by(cause)):
+        _move_entries(uow, source_id, target_id)
+
+
+def _move_entries(uow: InteractionsUnitOfWork, source_id: str, target_id: str) -> None:
     target = uow.contacts.get(target_id)
     assert target is not None
     now = utcnow()
@@ -73,7 +79,9 @@ def _move(uow: InteractionsUnitOfWork, source_id: str, target_id: str) -> None:
 
 
 def _redact(uow: InteractionsUnitOfWork, contact_id: str) -> None:
-    """Drop an anonymized contact's personal values from each of its entries (and, by the event, their audit)."""
+    """Drop an anonymized contact's personal values from each of its entries (and, by the event, their audit),
+    and the published events naming it; each entry's `anonymized` event, once published, takes the
+    entry's earlier ones with it (`crm_shared.relay`)."""
     contact = uow.contacts.get(contact_id)
     assert contact is not None
     now = utcnow()
@@ -81,6 +89,7 @@ def _redact(uow: InteractionsUnitOfWork, contact_id: str) -> None:
         changed, changes = entry.redacted(contact.ref(), actor_id=uow.actor.id, now=now)
         uow.entries.save(changed)
         uow.emit(entry_changed(changed, ANONYMIZED, changes))
+    uow.erase_published(contact_id)
 
 
 def _apply_rules(uow: InteractionsUnitOfWork, event: CloudEvent, rules: Sequence[Rule]) -> None:
@@ -88,8 +97,9 @@ def _apply_rules(uow: InteractionsUnitOfWork, event: CloudEvent, rules: Sequence
     if not matching:
         return
     linked = linked_contacts(event.type, event.data)
-    for rule in matching:
-        _log_for(uow, event, rule, linked)
+    with uow.acting_as(automation_by(event)):
+        for rule in matching:
+            _log_for(uow, event, rule, linked)
 
 
 def _log_for(uow: InteractionsUnitOfWork, event: CloudEvent, rule: Rule,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from crm_shared.envelope import SYSTEM, CloudEvent, InvalidEvent
+from crm_shared.envelope import AUTOMATION, SYSTEM, Actor, CloudEvent, InvalidEvent
 from crm_shared.testing.fakes import FakeUnitOfWork
 
 from crm_interactions.domain.rules import new_rule
@@ -57,6 +57,7 @@ def test_an_export_rule_logs_the_exported_contact_once_per_event_as_its_actor(uo
     [entry] = uow.entries.items.values()
     assert (entry.source, entry.user.name, entry.cause_event_id, entry.occurred_at) == (
         "rule", "Eva Exporter", exported.id, exported.time)
+    assert [actor for _, actor in uow.emitted] == [Actor("eva", "Eva Exporter", AUTOMATION)]
 
 
 def test_a_deal_won_by_a_status_change_logs_each_linked_person_and_company(uow: FakeUnitOfWork) -> None:
@@ -89,6 +90,7 @@ def test_a_merge_moves_the_source_s_entries_to_the_target(uow: FakeUnitOfWork) -
     assert (moved.contact.id, moved.contact.name, moved.version) == ("target", "Jana Nováková", 2)
     assert uow.contacts.get("source").gone
     assert uow.events[-1].operation == "updated"
+    assert uow.emitted[-1][1] == Actor("eva", "Eva Exporter", AUTOMATION)  # the merging user, by automation
 
 
 def test_anonymization_redacts_every_entry_and_tells_the_audit_log(uow: FakeUnitOfWork) -> None:
@@ -100,6 +102,8 @@ def test_anonymization_redacts_every_entry_and_tells_the_audit_log(uow: FakeUnit
     redacted = uow.entries.get(entry.id)
     assert (redacted.contact.name, redacted.description) == ("Anonymized person", None)
     assert (uow.events[-1].operation, uow.events[-1].state["description"]) == ("anonymized", None)
+    assert "Jana" not in repr(uow.events[-1]) and uow.erased == ["p1"]  # nor in the outbox once published
+    assert uow.emitted[-1][1] == SYSTEM
     late = log.record_inbound(uow, {"kind": "chat", "contact": {"type": "person", "id": "p1"}, "subject": "Jana"})
     assert late.description is None
 

@@ -3,16 +3,19 @@ removing tasks' links with them; applying a process's post-sale template when a 
 
 Each event is a use case of its own with the consumer's unit of work: the tasks it relinks or
 creates emit their events, correlated with the event that caused them, into the outbox of the
-consumer's transaction (the one holding the inbox rows), as the system actor.
+consumer's transaction (the one holding the inbox rows): post-sale tasks and a merge's link moves
+as an automation acting for the user who caused them, other changes as the system.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Mapping, Sequence
 
 from crm_shared.copies import KnownRecord
-from crm_shared.envelope import SYSTEM, CloudEvent
+from crm_shared.envelope import SYSTEM, CloudEvent, automation_by
+from crm_shared.erasure import ANONYMIZED
 from crm_shared.following import follow_record
-from crm_shared.links import Link, relinked
+from crm_shared.links import Link, relinked, renamed
 from crm_shared.types import utcnow
 
 from crm_tasks.domain.events import UPDATED, task_changed
@@ -49,9 +52,14 @@ def _user(uow: TasksUnitOfWork, event: CloudEvent) -> None:
 
 
 def _record(uow: TasksUnitOfWork, event: CloudEvent, kind: str, operation: str) -> None:
-    record = follow_record(uow.records, event, kind, relink=lambda record_id, target: _relink(uow, record_id, target))
-    if kind == DEAL and _closed_as(event, operation):
-        _post_sale(uow, event, record, _closed_as(event, operation))
+    record = follow_record(uow.records, event, kind, relink=lambda record_id, target: _relink(uow, record_id, target),
+                           uow=uow)
+    if operation == ANONYMIZED:
+        _erase(uow, record)
+    outcome = _closed_as(event, operation) if kind == DEAL else None
+    if outcome:
+        with uow.acting_as(automation_by(event)):
+            _post_sale(uow, event, record, outcome)
 
 
 def _state(data: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -60,15 +68,23 @@ def _state(data: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _relink(uow: TasksUnitOfWork, record_id: str, target: Link | None) -> None:
-    """Replace (or drop) the link to `record_id` on every task, each an audited system change."""
+    """Replace (or drop) the link to `record_id` on every task, each an audited change of the unit's actor."""
     now = utcnow()
     catalog = catalog_of(uow)
     for task in uow.tasks.linking(record_id):
         links = relinked(task.links, record_id, target)
-        changed, changes = task.with_links(links, catalog=catalog, actor_id=SYSTEM.id, now=now)
+        changed, changes = task.with_links(links, catalog=catalog, actor_id=uow.actor.id, now=now)
         if changes:
             uow.tasks.save(changed)
             uow.emit(task_changed(changed, UPDATED, changes))
+
+
+def _erase(uow: TasksUnitOfWork, record: KnownRecord) -> None:
+    """Store the tasks linking an erased record with its erased name (a task keeps its links' names),
+    and drop the published events naming it; a new name is no change of a task, so no event."""
+    for task in uow.tasks.linking(record.id):
+        uow.tasks.save(replace(task, links=tuple(renamed(task.links, record.id, record.name))))
+    uow.erase_published(record.id)
 
 
 def _closed_as(event: CloudEvent, operation: str) -> str | None:

@@ -51,14 +51,15 @@ def test_readers_see_the_names_only_of_linked_records_they_may_see(api: Api) -> 
     assert api.ok("GET", f"/tasks/{task['id']}", headers=AS_ADMIN)["links"][0]["name"] == "Jana Nováková"
 
 
-def test_a_merge_moves_the_task_s_link_to_the_target_as_an_audited_system_change(api: Api) -> None:
+def test_a_merge_moves_the_task_s_link_to_the_target_as_an_audited_automation_for_the_merging_user(
+        api: Api) -> None:
     handle(api.engine, record_event("person", OTHER, "created", 1, name="Target", state={"owner_id": ANN}),
            record_event("person", PERSON, "created", 1, state={"owner_id": ANN}))
     task = api.task(links=[{"type": "person", "id": PERSON}])
     handle(api.engine, record_event("person", OTHER, "merged", 2, name="Target", merged_from=[PERSON]))
     assert api.ok("GET", f"/tasks/{task['id']}")["links"] == [{"type": "person", "id": OTHER, "name": "Target"}]
     event = api.events()[-1]
-    assert event["type"] == "crm.task.updated" and event["actorid"] == "system" and event["actorchannel"] == "system"
+    assert (event["type"], event["actorid"], event["actorchannel"]) == ("crm.task.updated", "u", "automation")
     assert changes_of(event) == [("links", {"type": "person", "id": PERSON, "name": "Jana Nováková"}, None),
                                  ("links", None, {"type": "person", "id": OTHER, "name": "Target"})]
     assert event["data"]["state"]["links"] == [{"type": "person", "id": OTHER, "name": "Target"}]
@@ -99,7 +100,7 @@ def test_a_won_deal_gets_its_post_sale_tasks_exactly_once_per_close(api: Api) ->
     by_title = {t["title"]: t for t in tasks}
     assert by_title["Thank the customer"]["responsible_id"] == ANN
     assert by_title["Ask for a review"]["responsible_id"] == CID
-    assert {t["created_by"] for t in tasks} == {"system"}
+    assert {t["created_by"] for t in tasks} == {"u"}  # an automation acting for the user who won the deal
     assert by_title["Thank the customer"]["links"] == [{"type": "deal", "id": DEAL, "name": "Big deal"}]
     assert by_title["Thank the customer"]["due"].endswith("17:00:00+01:00")
     reopened = record_event("deal", DEAL, "updated", 4, name="Big deal", state={"owner_id": ANN, "status": "open"},

@@ -6,14 +6,16 @@ from datetime import timedelta
 import pytest
 
 from crm_shared.copies import KnownRecord
+from crm_shared.envelope import Actor, wrap
 from crm_shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from crm_shared.events import ObjectChanged
 from crm_shared.rules import RuleBroken
 
 from crm_tasks.domain.sharing import Share
 from crm_tasks.domain.task_types import SuggestNext, TaskType
 from crm_tasks.domain.templates import new_template
 from crm_tasks.service_layer import collaboration, tasks
-from crm_tasks.service_layer.record_events import _post_sale
+from crm_tasks.service_layer.record_events import _post_sale, handle_events
 
 from .conftest import NOW
 from .tasks_fakes import InMemoryCopies, InMemoryShares, as_user, tasks_uow
@@ -103,3 +105,17 @@ def test_a_post_sale_template_applies_once_per_close_to_the_deal_by_the_system()
     created = list(uow.tasks.items.values())
     assert [(t.title, t.responsible_id, t.created_by) for t in created] == [("Thank", "ann", "system")]
     assert [link.key for link in created[0].links] == [("deal", "d1")]
+
+
+def test_an_anonymized_person_s_name_leaves_the_tasks_linking_it_and_their_published_events_go() -> None:
+    uow = tasks_uow(types=TYPES, records=InMemoryCopies(KnownRecord("p1", "person", "Jana Nováková", owner_id="ann",
+                                                                     sequence=1)))
+    task = tasks.create_task(uow, {"title": "Call", "type_id": "call", "links": [{"type": "person", "id": "p1"}]})
+    erased = ObjectChanged("person", "p1", "Anonymized person", "/api/v1/persons/p1", "anonymized", 2,
+                           state={"id": "p1", "name": "Anonymized person", "owner_id": "ann"})
+    handle_events(uow, [wrap(erased, service="contacts", actor=Actor("u-1", "Eva"), correlation_id="c", time=NOW)])
+
+    stored = uow.tasks.get(task.id)
+    assert [link.name for link in stored.links] == ["Anonymized person"]
+    assert stored.version == task.version  # a new name is no change of the task: no event
+    assert [event.operation for event in uow.events] == ["created"] and uow.erased == ["p1"]

@@ -1,9 +1,5 @@
 """The copies of tasks, comments, interactions and records, the counted items, settings, change marks,
-stream tickets, outbox, inbox.
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-12-01
+stream tickets, outbox, inbox (2026-12-01).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -14,8 +10,6 @@ from crm_shared.types import JSONValue, UTCDateTime
 
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 ID = 64
 TABLES = ("task_copies", "task_comments", "interaction_copies", "records", "counted_items", "counter_settings",

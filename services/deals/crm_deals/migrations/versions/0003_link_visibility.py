@@ -1,9 +1,4 @@
-"""The owner of each copied contact, and links the linking user could not see (hidden) or not judge yet.
-
-Revision ID: 0003
-Revises: 0002p
-Create Date: 2026-12-01
-"""
+"""The owner of each copied contact, and links the linking user could not see (hidden) or not judge yet (2026-12-01)."""
 import sqlalchemy as sa
 from alembic import op
 
@@ -11,8 +6,6 @@ from crm_shared.types import JSONValue
 
 revision = "0003"
 down_revision = "0002p"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

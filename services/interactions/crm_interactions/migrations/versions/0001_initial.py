@@ -1,9 +1,4 @@
-"""Interaction templates, entries, rules, attachments, the copies of contacts and groups, outbox, inbox.
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-12-01
-"""
+"""Interaction templates, entries, rules, attachments, the copies of contacts and groups, outbox, inbox (2026-12-01)."""
 import sqlalchemy as sa
 from alembic import op
 
@@ -13,8 +8,6 @@ from crm_shared.types import Money, UTCDateTime
 
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 TABLES = ("interaction_templates", "interactions", "interaction_rules", "attachments", "contacts", "contact_groups",
           "groups")

@@ -1,9 +1,5 @@
 """Task types, statuses and settings (with their defaults), tasks, comments, shares, templates,
-spaces, the copies of linked records and user names, calendar feeds, post-sale runs, outbox, inbox.
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-12-01
+spaces, the copies of linked records and user names, calendar feeds, post-sale runs, outbox, inbox (2026-12-01).
 """
 import uuid
 
@@ -16,8 +12,6 @@ from crm_shared.types import JSONValue, UTCDateTime
 
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 DEFAULT_TYPES = ("Email", "Offer", "Project", "Meeting", "Online meeting", "Call")
 DEFAULT_STATUSES = ("To do", "In progress", "Done")

@@ -1,16 +1,9 @@
-"""Versions of task statuses and of the settings, the sequence of their events.
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-12-01
-"""
+"""Versions of task statuses and of the settings, the sequence of their events (2026-12-01)."""
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

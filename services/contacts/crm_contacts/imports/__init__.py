@@ -1,0 +1,1 @@
+"""Reading uploaded tables for imports: CSV and .xlsx."""
