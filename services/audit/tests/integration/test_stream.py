@@ -188,7 +188,8 @@ def test_two_hundred_open_tails_each_get_a_new_entry_within_a_second_without_a_t
         wait_until(lambda: served.server.hub.streams == 200)
         assert threading.active_count() <= threads_before + 8  # the server's pools, not a thread per stream
         engine = context_of(served.server.app).engine
-        assert engine.pool.checkedout() == 0  # no tail holds a connection between polls
+        # no tail holds a connection: at most the hub's one poll, for all 200, is reading at this instant
+        assert engine.pool.checkedout() <= 1
         event = make_event(object_name="Everyone sees this")
         record([event])
         written = time.monotonic()
