@@ -28,6 +28,14 @@ def page_schema(item: type[Schema]) -> type[Schema]:
     )
 
 
+class StreamTicketSchema(Schema):
+    """A single-use ticket to open a server-sent-event stream without an Authorization header."""
+
+    ticket = fields.String(metadata={"description": "The secret: spend it once, in the stream's `ticket` parameter."})
+    expires_at = fields.String(metadata={"description": "Until when it opens the stream (RFC 3339, a minute)."})
+    stream = fields.String(metadata={"description": "The stream's path with the ticket, to open within a minute."})
+
+
 class RecordOutSchema(Schema):
     """The properties every versioned record answers with: its id, version and stamps."""
 

@@ -140,3 +140,20 @@ class InMemoryCopies:
     def mark_gone(self, record_id: str, kind: str, now: datetime) -> None:
         current = self.items.get(record_id) or KnownRecord(record_id, kind, None)
         self.items[record_id] = replace(current, gone=True, pending=False)
+
+
+class InMemoryStreamTickets:
+    """`crm_shared.ticket_store.StreamTickets` in memory: each ticket's caller and expiry, by the secret's hash."""
+
+    def __init__(self) -> None:
+        self.tickets: dict[str, tuple[dict[str, Any], datetime]] = {}
+
+    def add(self, secret_hash: str, principal: dict[str, Any], expires_at: datetime) -> None:
+        self.tickets[secret_hash] = (principal, expires_at)
+
+    def take(self, secret_hash: str, now: datetime) -> dict[str, Any] | None:
+        found = self.tickets.pop(secret_hash, None)
+        return found[0] if found and found[1] > now else None
+
+    def purge(self, now: datetime) -> None:
+        self.tickets = {key: value for key, value in self.tickets.items() if value[1] > now}

@@ -1,15 +1,15 @@
-"""Settings, the per-user change marks the live streams watch, and stream tickets."""
+"""Settings and the per-user change marks the live streams watch."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from crm_shared.upsert import insert, insert_missing
 
-from crm_counters.adapters.tables import count_changes, counter_settings, stream_tickets
+from crm_counters.adapters.tables import count_changes, counter_settings
 from crm_counters.domain.settings import GLOBAL, CounterSettings
 
 
@@ -61,26 +61,3 @@ class ChangeMarks:
             found.update({user_id: version for user_id, version in rows})
         return found
 
-
-class StreamTickets:
-    """Tickets to open one stream: the SHA-256 of the secret, the caller it was issued to, until when."""
-
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-
-    def add(self, secret_hash: str, principal: dict[str, Any], expires_at: datetime) -> None:
-        self.connection.execute(stream_tickets.insert().values(
-            secret_hash=secret_hash, user_id=principal["id"], principal=principal, expires_at=expires_at))
-
-    def take(self, secret_hash: str, now: datetime) -> dict[str, Any] | None:
-        """Use a ticket up: return its caller if it was unused and unexpired, None otherwise."""
-        row = self.connection.execute(sa.select(stream_tickets).where(
-            stream_tickets.c.secret_hash == secret_hash)).mappings().first()
-        if row is None:
-            return None
-        taken = self.connection.execute(stream_tickets.delete().where(stream_tickets.c.secret_hash == secret_hash))
-        return dict(row["principal"]) if taken.rowcount == 1 and row["expires_at"] > now else None
-
-    def purge(self, now: datetime) -> None:
-        """Forget the expired tickets."""
-        self.connection.execute(stream_tickets.delete().where(stream_tickets.c.expires_at <= now))

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from crm_shared.columns import record_copy
 from crm_shared.inbox import inbox_table
 from crm_shared.outbox import outbox_table
-from crm_shared.types import JSONValue, UTCDateTime
+from crm_shared.ticket_store import stream_tickets_table
+from crm_shared.types import UTCDateTime
 
 metadata = sa.MetaData()
 ID = 64
@@ -96,14 +97,7 @@ count_changes = sa.Table(
 )
 
 #: short-lived single-use tickets to open a stream without a token in the URL (SHA-256 of the secret)
-stream_tickets = sa.Table(
-    "stream_tickets", metadata,
-    sa.Column("secret_hash", sa.String(64), primary_key=True),
-    _id("user_id"),
-    sa.Column("principal", JSONValue, nullable=False),
-    sa.Column("expires_at", UTCDateTime(), nullable=False),
-    sa.Index("ix_stream_tickets_expires", "expires_at"),
-)
+stream_tickets = stream_tickets_table(metadata)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

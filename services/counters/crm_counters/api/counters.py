@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from crm_shared.auth import bearer_token, current_principal
 from crm_shared.errors import NotFound
+from crm_shared.schemas import StreamTicketSchema
 from crm_shared.service_app import service_context, uow
 from crm_shared.types import utcnow
 
@@ -83,7 +84,7 @@ class OwnSettings(MethodView):
 
 @blp.route("/stream-ticket")
 class StreamTicket(MethodView):
-    @blp.response(201, schemas.TicketSchema)
+    @blp.response(201, StreamTicketSchema)
     def post(self) -> dict[str, Any]:
         """A single-use ticket, valid for a minute, to open `GET /counters/stream?ticket=…` without a header."""
         return tickets.issue_ticket(uow(), utcnow())

@@ -83,12 +83,6 @@ class SettingsSchema(Schema):
     own = fields.Nested(ValuesSchema)
 
 
-class TicketSchema(Schema):
-    ticket = fields.String()
-    expires_at = fields.String()
-    stream = fields.String(metadata={"description": "The stream's path with the ticket, to open within a minute."})
-
-
 class RebuildSchema(Schema):
     items = Count()
     corrected = fields.Integer(metadata={"description": "Items the rebuild added, removed or changed."})

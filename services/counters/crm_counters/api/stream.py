@@ -5,6 +5,8 @@ from marshmallow import Schema, fields
 
 from crm_shared.api_docs import StreamDoc
 
+from crm_counters.service_layer.tickets import STREAM_PATH
+
 
 class StreamQuery(Schema):
     """How a browser opens the stream without an Authorization header."""
@@ -14,7 +16,7 @@ class StreamQuery(Schema):
 
 
 COUNTERS_STREAM = StreamDoc(
-    path="/api/v1/counters/stream",
+    path=STREAM_PATH,
     summary="The caller's counters, live.",
     description=(
         "Server-sent events: event `counters` with the `/counters/me` body at connect and whenever a count"

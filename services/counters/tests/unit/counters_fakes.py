@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from crm_shared.copies import KnownRecord
-from crm_shared.testing.fakes import FakeUnitOfWork
+from crm_shared.testing.fakes import FakeUnitOfWork, InMemoryStreamTickets
 from crm_shared.visibility import SYSTEM_VIEWER, Viewer
 
 from crm_counters.domain.copies import CommentCopy, InteractionCopy, RecordRef, TaskCopy
@@ -131,22 +131,7 @@ class InMemoryMarks:
         return {user: version for user, version in self.versions.items() if user in set(user_ids)}
 
 
-class InMemoryTickets:
-    def __init__(self) -> None:
-        self.tickets: dict[str, tuple[dict[str, Any], datetime]] = {}
-
-    def add(self, secret_hash: str, principal: dict[str, Any], expires_at: datetime) -> None:
-        self.tickets[secret_hash] = (principal, expires_at)
-
-    def take(self, secret_hash: str, now: datetime) -> dict[str, Any] | None:
-        found = self.tickets.pop(secret_hash, None)
-        return found[0] if found and found[1] > now else None
-
-    def purge(self, now: datetime) -> None:
-        self.tickets = {key: value for key, value in self.tickets.items() if value[1] > now}
-
-
 def counters_uow(viewer: Viewer = SYSTEM_VIEWER, **kwargs: Any) -> FakeUnitOfWork:
     """Return a fake unit of work over empty in-memory counters repositories."""
     return FakeUnitOfWork(viewer=viewer, copies=InMemoryCopies(), records=InMemoryRecords(), items=InMemoryItems(),
-                          settings=InMemorySettings(), marks=InMemoryMarks(), tickets=InMemoryTickets(), **kwargs)
+                          settings=InMemorySettings(), marks=InMemoryMarks(), tickets=InMemoryStreamTickets(), **kwargs)
