@@ -16,7 +16,7 @@ def is_postgres(engine_or_url: Engine | str) -> bool:
 READ_ONLY = "crm_read_only"
 
 
-def create_engine(url: str, *, pool_size: int = 5, read_only: bool = False) -> Engine:
+def create_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10, read_only: bool = False) -> Engine:
     """Create an engine tuned for its backend; call it after any fork, never at import.
 
     A `read_only` engine's transactions never take SQLite's write lock, so long reads
@@ -28,7 +28,7 @@ def create_engine(url: str, *, pool_size: int = 5, read_only: bool = False) -> E
         # No ping before every checkout (it costs a round trip per request): a connection
         # found dead raises a disconnect error, SQLAlchemy then refreshes the whole pool, and
         # the request answers 503 (see problems.register) for the client to retry.
-        engine = sa.create_engine(url, pool_size=pool_size, max_overflow=10, pool_recycle=1800)
+        engine = sa.create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_recycle=1800)
     return engine.execution_options(**{READ_ONLY: True}) if read_only else engine
 
 

@@ -81,6 +81,10 @@ class StreamRequest:
         scheme, _, token = self.headers.get("authorization", "").partition(" ")
         return token.strip() or None if scheme.lower() == "bearer" else None
 
+    def ticket(self) -> str | None:
+        """Return the `ticket` parameter, a browser's way in (`crm_shared.stream_tickets`), if any."""
+        return (self.query.get("ticket") or [None])[0]
+
 
 #: open a stream for a request: return its feed, or raise a Problem (answered as problem+json)
 Opener = Callable[[StreamRequest], Awaitable[Feed]]

@@ -77,7 +77,3 @@ class TicketTransaction(Transaction):
     def _open(self) -> None:
         self.tickets = StreamTickets(self.connection, self.table)
 
-
-def ticket_transactions(engine: Engine, table: sa.Table) -> Callable[[], TicketTransaction]:
-    """Return a factory of transactions over a service's tickets, on an engine that may write."""
-    return lambda: TicketTransaction(engine, table)

@@ -2,27 +2,29 @@
 
 `GET /api/v1/audit/stream` is a server-sent event stream of new entries that holds neither a
 thread nor a database connection while open (see `crm_audit.live.tail`); the rest of the API is
-the Flask app on a pool of threads (a2wsgi). uvicorn serves both on the service's one port.
+the Flask app on a pool of threads (a2wsgi). uvicorn serves both on the service's one port. A
+stream is opened with the bearer token or, from a browser, a single-use ticket (`POST /audit/stream-ticket`).
 """
 from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable
+from typing import Any
 
 from marshmallow import ValidationError
 
 from crm_shared import auth
 from crm_shared.config import Settings
-from crm_shared.errors import Forbidden, Unauthorized, ValidationFailed
+from crm_shared.errors import Forbidden, ValidationFailed
 from crm_shared.live import LiveServer, StreamRequest, on
 from crm_shared.problems import flatten_validation_messages
 from crm_shared.service_app import context_of
 from crm_shared.sessions import verifier_from_settings
+from crm_shared.stream_auth import Authenticate, stream_authenticator
 
 from crm_audit.api.entries import entry_filter, entry_json
-from crm_audit.api.schemas import AuditEntrySchema, FilterQuery
-from crm_audit.api.stream import TAIL_STREAM
+from crm_audit.api.schemas import AuditEntrySchema
+from crm_audit.api.stream import TAIL_STREAM, TailQuery
 from crm_audit.app import create_app
 from crm_audit.context import AuditContext
 from crm_audit.declaration import SERVICE
@@ -35,9 +37,10 @@ MAX_EVENT_ID = 2**63 - 1
 
 
 class AuditServer(LiveServer):
-    """The kit's live server with the audit tail: admins only, the list's filters, resumable by Last-Event-ID."""
+    """The kit's live server with the audit tail: admins only (by token or ticket), the list's filters,
+    resumable by Last-Event-ID."""
 
-    def __init__(self, app: Any, hub: TailHub, authenticate: Callable[[str | None], auth.Principal],
+    def __init__(self, app: Any, hub: TailHub, authenticate: Authenticate,
                  executor: ThreadPoolExecutor, *, threads: int = 4, **options: Any) -> None:
         super().__init__(app, hub, STREAM_PATH, self._open, threads=threads,
                          unavailable="The audit log cannot be read right now; retry shortly.", service=SERVICE.name,
@@ -47,7 +50,7 @@ class AuditServer(LiveServer):
         self.executor = executor
 
     async def _open(self, request: StreamRequest) -> Tail:
-        principal = await on(self.executor, self.authenticate, request.bearer())
+        principal = await on(self.executor, self.authenticate, request.bearer(), request.ticket())
         if principal.role != "admin":
             raise Forbidden("This needs the role admin.")
         where, last_id = stream_arguments(request)
@@ -60,7 +63,7 @@ def stream_arguments(request: StreamRequest) -> tuple[EntryFilter, int | None]:
     if repeated:
         raise ValidationFailed({name: ["Give this filter once."] for name in repeated})
     try:
-        query = FilterQuery().load({name: values[0] for name, values in request.query.items()})
+        query = TailQuery().load({name: values[0] for name, values in request.query.items()})
     except ValidationError as error:
         raise ValidationFailed(flatten_validation_messages(error.messages)) from None
     return entry_filter(query), last_event_id(request.headers.get("last-event-id"))
@@ -74,17 +77,6 @@ def last_event_id(value: str | None) -> int | None:
     if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > MAX_EVENT_ID:
         raise ValidationFailed({"Last-Event-ID": ["Must be the id of an event of this stream."]})
     return int(text)
-
-
-def authenticator(verifier: auth.TokenVerifier) -> Callable[[str | None], auth.Principal]:
-    """Return who opens a stream: the bearer token's user; Unauthorized for anyone else."""
-
-    def authenticate(token: str | None) -> auth.Principal:
-        if not token:
-            raise Unauthorized()
-        return verifier.verify(token)
-
-    return authenticate
 
 
 def create_asgi(settings: Settings | None = None, *, verifier: auth.TokenVerifier | None = None,
@@ -101,7 +93,7 @@ def create_asgi(settings: Settings | None = None, *, verifier: auth.TokenVerifie
     schema = AuditEntrySchema()
     hub = TailHub(queries.after, queries.last_seq, lambda entry: schema.dump(entry_json(entry)), executor,
                   poll_interval=poll_interval)
-    return AuditServer(app, hub, authenticator(verifier), executor, threads=threads)
+    return AuditServer(app, hub, stream_authenticator(verifier, context.tickets), executor, threads=threads)
 
 
 __all__ = ["AuditServer", "STREAM_PATH", "create_asgi"]

@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable
+from typing import Any
 
 from crm_shared import auth
 from crm_shared.config import Settings
-from crm_shared.errors import Unauthorized
 from crm_shared.live import HEALTH_PATH, KEEP_ALIVE_SECONDS, MAX_STREAM_SECONDS, LiveServer, StreamRequest, on
 from crm_shared.service_app import context_of
 from crm_shared.sessions import verifier_from_settings
+from crm_shared.stream_auth import Authenticate, stream_authenticator
 from crm_shared.types import utcnow
 
 from crm_counters.api.stream import COUNTERS_STREAM
 from crm_counters.app import create_app
 from crm_counters.live.hub import Hub, Listener
 from crm_counters.service_layer.counting import live_counts, marks_of
-from crm_counters.service_layer.tickets import take_ticket
 from crm_counters.service_layer.unit_of_work import SERVICE
 
 STREAM_PATH = COUNTERS_STREAM.path
@@ -31,7 +30,7 @@ STREAM_PATH = COUNTERS_STREAM.path
 class CountersServer(LiveServer):
     """The kit's live server with the counters' hub: a stream opened by a bearer token or a ticket."""
 
-    def __init__(self, app: Any, hub: Hub, authenticate: Callable[[str | None, str | None], str],
+    def __init__(self, app: Any, hub: Hub, authenticate: Authenticate,
                  executor: ThreadPoolExecutor, *, threads: int = 4, keep_alive: float = KEEP_ALIVE_SECONDS,
                  max_seconds: float = MAX_STREAM_SECONDS) -> None:
         super().__init__(app, hub, STREAM_PATH, self._open, threads=threads, keep_alive=keep_alive,
@@ -41,27 +40,9 @@ class CountersServer(LiveServer):
         self.executor = executor
 
     async def _open(self, request: StreamRequest) -> Listener:
-        ticket = (request.query.get("ticket") or [None])[0]
-        user_id = await on(self.executor, self.authenticate, request.headers.get("authorization"), ticket)
+        caller = await on(self.executor, self.authenticate, request.bearer(), request.ticket())
         assert isinstance(self.hub, Hub)
-        return await self.hub.listen(user_id)
-
-
-def authenticator(verifier: auth.TokenVerifier, uow_factory: Callable[..., Any]) -> Callable[[str | None, str | None], str]:
-    """Return who opens a stream: the bearer token's user, else the ticket's; Unauthorized for anyone else."""
-
-    def authenticate(authorization: str | None, ticket: str | None) -> str:
-        scheme, _, token = (authorization or "").partition(" ")
-        if scheme.lower() == "bearer" and token.strip():
-            return verifier.verify(token.strip()).id
-        if ticket:
-            principal = take_ticket(uow_factory(), ticket, utcnow())
-            if principal is not None:
-                return str(principal["id"])
-            raise Unauthorized("The stream ticket is unknown, used up or expired.")
-        raise Unauthorized()
-
-    return authenticate
+        return await self.hub.listen(caller.id)
 
 
 def create_asgi(settings: Settings | None = None, *, verifier: auth.TokenVerifier | None = None,
@@ -76,7 +57,7 @@ def create_asgi(settings: Settings | None = None, *, verifier: auth.TokenVerifie
     hub = Hub(compute=lambda user_id: live_counts(context.uow_factory(), user_id, utcnow()),
               marks_of=lambda users: marks_of(context.uow_factory(), users), executor=executor,
               clock=utcnow)
-    return CountersServer(app, hub, authenticator(verifier, context.uow_factory), executor, threads=threads)
+    return CountersServer(app, hub, stream_authenticator(verifier, context.uow_factory), executor, threads=threads)
 
 
 __all__ = ["CountersServer", "HEALTH_PATH", "STREAM_PATH", "create_asgi"]

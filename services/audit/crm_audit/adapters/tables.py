@@ -1,4 +1,4 @@
-"""The audit service's tables: the entries and the consumer's tracking rows."""
+"""The audit service's tables: the entries, the consumer's tracking rows and the live tail's stream tickets."""
 from __future__ import annotations
 
 import itertools
@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from crm_shared.columns import uuid_key
 from crm_shared.inbox import inbox_table
+from crm_shared.ticket_store import stream_tickets_table
 from crm_shared.types import JSONValue, UTCDateTime
 
 metadata = sa.MetaData()
@@ -100,3 +101,6 @@ audit_mentions = sa.Table(
 )
 
 inbox = inbox_table(metadata)
+
+# single-use tickets that open the live tail from a browser, whose EventSource sends no token
+stream_tickets = stream_tickets_table(metadata)

@@ -1,4 +1,5 @@
-"""HTTP endpoints of the audit log, for admins only: list, one entry, an object's history, export."""
+"""HTTP endpoints of the audit log, for admins only: list, one entry, an object's history, export, restore,
+and the tickets that open the live tail from a browser."""
 from __future__ import annotations
 
 from typing import Any
@@ -10,14 +11,18 @@ from flask_smorest import Blueprint
 from crm_audit.api.schemas import (
     AuditEntryPageSchema, AuditEntrySchema, ExportQuery, ListQuery, RestoredSchema, RestoreIn,
 )
+from crm_audit.api.stream import TAIL_STREAM
 from crm_audit.domain.entries import AuditEntry, EntryFilter
 from crm_audit.context import AuditContext
 from crm_audit.queries import AuditQueries, Page
 from crm_audit.restoring import Caller, restore_field
 from crm_shared.api_docs import PROBLEM_JSON, ProblemSchema
-from crm_shared.auth import require_role
-from crm_shared.schemas import PageArgsSchema
+from crm_shared.auth import current_principal, require_role
+from crm_shared.schemas import PageArgsSchema, StreamTicketSchema
 from crm_shared.service_app import service_context
+from crm_shared.stream_tickets import issue_ticket
+from crm_shared.types import utcnow
+from crm_shared.visibility import viewer_of
 from crm_shared.web import request_id
 
 _EXPORT_DOC = {
@@ -115,6 +120,15 @@ def create_blueprint() -> Blueprint:
             """Return every change of one object, newest first, a page at a time."""
             where = EntryFilter(object_type=object_type, object_id=object_id)
             return page_json(_queries().page(where, limit=query["limit"], cursor=query.get("cursor")))
+
+    @blp.route("/stream-ticket")
+    class StreamTicket(MethodView):
+        @blp.response(201, StreamTicketSchema)
+        def post(self) -> dict[str, Any]:
+            """A single-use ticket, valid for a minute, to open `GET /audit/stream?ticket=…` without a header
+            (a browser's `EventSource` sends none); the list's filters go beside it."""
+            tickets = service_context(AuditContext).tickets()
+            return issue_ticket(tickets, viewer_of(current_principal()), utcnow(), TAIL_STREAM.path)
 
     return blp
 

@@ -1,10 +1,11 @@
 """The live tail served by uvicorn (AUD-4): new entries as `/audit/entries` answers them, filtered, resumable
-with Last-Event-ID without a gap or a repeat across reconnects and restarts, admins only, and 200 tails on one
-process without a thread or a database connection each."""
+with Last-Event-ID without a gap or a repeat across reconnects and restarts, admins only (by token, or from a
+browser by a single-use ticket), and 200 tails on one process without a thread or a database connection each."""
 from __future__ import annotations
 
 import threading
 import time
+from datetime import timedelta
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,13 +16,18 @@ import requests
 import sqlalchemy as sa
 
 from crm_audit.asgi import STREAM_PATH, AuditServer, create_asgi
+from crm_audit.context import AuditContext
 from crm_audit.consumer import handle_events
 from crm_shared import metrics
 from crm_shared.envelope import CloudEvent
 from crm_shared.service_app import context_of
+from crm_shared.stream_auth import TICKET_REFUSED
+from crm_shared.stream_tickets import issue_ticket
 from crm_shared.testing.fixtures import wait_until
 from crm_shared.testing.sse import Stream, serving
+from crm_shared.types import utcnow
 from crm_shared.unit_of_work import Transaction
+from crm_shared.visibility import Seer
 
 from ..conftest import Tokens, audit_settings
 
@@ -30,7 +36,11 @@ class Served:
     def __init__(self, server: AuditServer, url: str) -> None:
         self.server, self.url = server, url
 
-
+    @property
+    def context(self) -> AuditContext:
+        context = context_of(self.server.app)
+        assert isinstance(context, AuditContext)
+        return context
 
 
 @pytest.fixture
@@ -45,7 +55,10 @@ def start(audit_engine: sa.Engine, tokens: Tokens, tmp_path: Path) -> Callable[[
             with serving(app) as base:
                 yield Served(app, base)
         finally:
-            context_of(app.app).engine.dispose()
+            context = context_of(app.app)
+            assert isinstance(context, AuditContext) and context.ticket_engine is not None
+            context.engine.dispose()
+            context.ticket_engine.dispose()
 
     return _start
 
@@ -176,6 +189,40 @@ def test_the_tail_is_for_admins_and_refuses_bad_filters_and_ids_as_problems(star
         refused = requests.post(f"{served.url}{STREAM_PATH}", headers=tokens.headers(), timeout=5)
         assert refused.status_code == 405
         assert served.server.hub.streams == 0
+
+
+def test_a_ticket_opens_the_tail_once_with_the_filters_and_a_used_expired_or_forged_one_is_refused(
+        start: Any, tokens: Tokens, record: Callable[[list[CloudEvent]], None],
+        make_event: Callable[..., CloudEvent]) -> None:
+    with start() as served:
+        issued = requests.post(f"{served.url}/api/v1/audit/stream-ticket", headers=tokens.headers(), timeout=5)
+        assert issued.status_code == 201
+        ticket = issued.json()
+        assert ticket["stream"] == f"{STREAM_PATH}?ticket={ticket['ticket']}"
+        stream = Stream(served.url, f"{ticket['stream']}&object_type=deal", event="entry")  # a browser: no header
+        assert stream.status == 200
+        wait_until(lambda: served.server.hub.streams == 1)
+        record([make_event(object_type="person"), make_event(object_type="deal", object_name="Big deal")])
+        assert stream.next(timeout=2)["object_name"] == "Big deal"
+        stream.close()
+        expired = issue_ticket(served.context.tickets(), Seer("u-admin", role="admin"),
+                               utcnow() - timedelta(seconds=61), STREAM_PATH)
+        for path in (ticket["stream"], expired["stream"], f"{STREAM_PATH}?ticket={'forged' * 8}"):
+            refused = Stream(served.url, path, event="entry")
+            assert (refused.status, refused.response.getheader("Content-Type")) == (401, "application/problem+json")
+            assert refused.body()["detail"] == TICKET_REFUSED
+            refused.close()
+        assert served.server.hub.streams == 0
+
+
+def test_only_an_admin_gets_a_ticket_to_the_tail(start: Any, tokens: Tokens) -> None:
+    with start() as served:
+        url = f"{served.url}/api/v1/audit/stream-ticket"
+        assert requests.post(url, headers=tokens.headers("manager"), timeout=5).status_code == 403
+        assert requests.post(url, timeout=5).status_code == 401
+        assert served.context.ticket_engine is not None
+        with served.context.ticket_engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT count(*) FROM stream_tickets")).scalar() == 0
 
 
 def test_two_hundred_open_tails_each_get_a_new_entry_within_a_second_without_a_thread_or_connection_each(

@@ -53,4 +53,4 @@ def test_a_declared_public_route_is_passed_on_without_a_token_and_no_other_is() 
     declared = [ServiceDeclaration(name="a", port=1, routes=("x", "feed"), public_routes=("feed", "x/stream")),
                 ServiceDeclaration(name="b", port=2, routes=("y",))]
     assert declared_public_prefixes(declared) == ("/api/v1/feed/", "/api/v1/x/stream")
-    assert set(PUBLIC_PREFIXES) == {"/api/v1/task-feed/", "/api/v1/counters/stream"}
+    assert set(PUBLIC_PREFIXES) == {"/api/v1/task-feed/", "/api/v1/counters/stream", "/api/v1/audit/stream"}
