@@ -15,10 +15,10 @@ EXPIRY_INDEX = "ix_stream_tickets_expires"
 
 
 def stream_ticket_columns() -> list[sa.Column]:
-    """Return fresh column objects of the tickets table (for the table and for migrations).
+    """Return fresh columns of the tickets table, as the counters' first migration made it.
 
-    Migrations build the table from these (`crm_shared.migration_ops`), so they never change:
-    a changed table gets new columns in a new migration.
+    `crm_shared.migration_ops.create_stream_tickets_v1` builds the table from these too: they
+    stay as they are, and a ticket that needs more gets new columns in new migrations.
     """
     return [
         sa.Column("secret_hash", sa.String(64), primary_key=True),

@@ -1,6 +1,6 @@
 """Through the gateway, in both modes: the live tail of the audit log (AUD-4) — filtered, resumed with
-Last-Event-ID during a burst of writes without a gap or a repeat — and `crm-audit tail` following a
-running suite, one line per change."""
+Last-Event-ID during a burst of writes without a gap or a repeat, opened by a browser's single-use
+ticket — and `crm-audit tail` following a running suite, one line per change."""
 from __future__ import annotations
 
 import json
@@ -78,6 +78,23 @@ def test_the_tail_is_for_admins_only(suite: RunningSuite) -> None:
     assert refused.status == 403 and refused.response.getheader("Content-Type") == "application/problem+json"
     refused.close()
     assert suite.client().get("/audit/stream", headers={"Authorization": "Bearer nonsense"}).status_code == 401
+    assert member.post("/audit/stream-ticket", json={}).status_code == 403
+
+
+def test_a_browser_opens_the_tail_once_with_a_ticket_and_no_header(suite: RunningSuite) -> None:
+    writer, user = suite.new_user("admin", prefix="tail")
+    ticket = writer.created("/audit/stream-ticket", {})
+    path = f"{ticket['stream']}&user_id={user['id']}"
+    tail = Stream(suite.gateway, path, timeout=LAG, event="entry")  # what an EventSource sends: no header
+    try:
+        assert tail.status == 200
+        person = writer.created("/persons", {"first_name": "Ticket", "last_name": "Holder"})
+        assert tail.next(timeout=LAG)["object_id"] == person["id"]
+    finally:
+        tail.close()
+    again = Stream(suite.gateway, path, timeout=LAG, event="entry")
+    assert again.status == 401 and again.response.getheader("Content-Type") == "application/problem+json"
+    again.close()
 
 
 def _lines(process: subprocess.Popen[str]) -> "queue.Queue[str]":
