@@ -125,8 +125,11 @@ def create_blueprint() -> Blueprint:
     class StreamTicket(MethodView):
         @blp.response(201, StreamTicketSchema)
         def post(self) -> dict[str, Any]:
-            """A single-use ticket, valid for a minute, to open `GET /audit/stream?ticket=…` without a header
-            (a browser's `EventSource` sends none); the list's filters go beside it."""
+            """Issue a single-use ticket to open the live tail without a header, valid for a minute.
+
+            A browser's `EventSource` sends no Authorization header: it opens `stream`
+            (`/api/v1/audit/stream?ticket=…`) instead, with the list's filters beside the ticket.
+            """
             tickets = service_context(AuditContext).tickets()
             return issue_ticket(tickets, viewer_of(current_principal()), utcnow(), TAIL_STREAM.path)
 
