@@ -134,7 +134,9 @@ def test_a_task_just_past_the_window_is_pushed_on_the_stream_when_the_window_rea
     ann, _ = suite.new_user(prefix="counters")
     call = call_type(ann)
     ann.patch("/counters/settings/me", json={"window_minutes": 1}).raise_for_status()
-    due = datetime.now(timezone.utc) + timedelta(minutes=1, seconds=45)
+    # due 20 s past the one-minute window: the stream's first counts must come before the window
+    # reaches the task, and then the push must come the moment it does, with no event to cause it
+    due = datetime.now(timezone.utc) + timedelta(minutes=1, seconds=20)
     task = ann.created("/tasks", {"title": "Just past the window", "type_id": call, "due": due.isoformat()})
     # a comment after the task: once it counts, the consumer has handled the task's own event too
     admin.post(f"/tasks/{task['id']}/comments", json={"text": "Marker"}).raise_for_status()
