@@ -54,3 +54,15 @@ def fresh_distributed_suite(
 ) -> Iterator[RunningSuite]:
     """A distributed suite of the test's own, for tests that break things."""
     yield from _running(tmp_path_factory, fake_ares, distributed=True)
+
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep every end-to-end test on one test process (`make test` runs two, `--dist loadgroup`).
+
+    The shared suites start once there, and no two suites start at the same moment and race
+    for the same free ports; the other process runs the unit and integration tests meanwhile.
+    """
+    for item in items:
+        if item.get_closest_marker("e2e") is not None:
+            item.add_marker(pytest.mark.xdist_group("e2e"))
