@@ -57,12 +57,16 @@ def fresh_distributed_suite(
 
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep every end-to-end test on one test process (`make test` runs two, `--dist loadgroup`).
+#: the fixtures of the two suites a whole run shares (started once per test process)
+SHARED_SUITES = frozenset({"suite", "embedded_suite", "distributed_suite"})
 
-    The shared suites start once there, and no two suites start at the same moment and race
-    for the same free ports; the other process runs the unit and integration tests meanwhile.
-    """
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the tests of the shared suites on one test process (`make test` runs two, `--dist loadgroup`):
+    they start once there. A module whose tests start a suite of their own is a group of its own,
+    free to run on the other process beside the unit and integration tests."""
     for item in items:
-        if item.get_closest_marker("e2e") is not None:
-            item.add_marker(pytest.mark.xdist_group("e2e"))
+        if item.get_closest_marker("e2e") is None:
+            continue
+        shared = SHARED_SUITES & set(getattr(item, "fixturenames", ()))
+        item.add_marker(pytest.mark.xdist_group("shared-suites" if shared else item.module.__name__))

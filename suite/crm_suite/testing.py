@@ -64,7 +64,7 @@ class RunningSuite:
         """Return the base URL of one service, bypassing the gateway."""
         return f"http://127.0.0.1:{self.ports[service]}"
 
-    def start(self, timeout: float = 90.0) -> None:
+    def start(self, timeout: float = 180.0) -> None:
         """Start the suite and wait until the gateway logs users in."""
         if self.distributed:
             servers.create_vhost(self.vhost)
