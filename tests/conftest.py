@@ -55,18 +55,3 @@ def fresh_distributed_suite(
     """A distributed suite of the test's own, for tests that break things."""
     yield from _running(tmp_path_factory, fake_ares, distributed=True)
 
-
-
-#: the fixtures of the two suites a whole run shares (started once per test process)
-SHARED_SUITES = frozenset({"suite", "embedded_suite", "distributed_suite"})
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep the tests of the shared suites on one test process (`make test` runs two, `--dist loadgroup`):
-    they start once there. A module whose tests start a suite of their own is a group of its own,
-    free to run on the other process beside the unit and integration tests."""
-    for item in items:
-        if item.get_closest_marker("e2e") is None:
-            continue
-        shared = SHARED_SUITES & set(getattr(item, "fixturenames", ()))
-        item.add_marker(pytest.mark.xdist_group("shared-suites" if shared else item.module.__name__))
