@@ -1,11 +1,15 @@
-"""Use-case steps a service's catalogue of records repeats: create one with its event, read a page.
+"""Use-case steps a service's catalogue of records repeats: create, change or remove one with its event, read a page.
 
 A catalogue is a repository on the unit of work (named, e.g. "groups") holding records that
-answer `creation_changes()`; its `list(limit=, after=)` returns rows in keyset order.
+answer `creation_changes()` (and `deletion_changes()` to be removed); its `list(limit=, after=)`
+returns rows in keyset order.
 
     group = create_record(uow, "groups", new_group, values, contact_changed)
     items, next_cursor = read_page(uow, "groups", limit=limit, cursor=cursor,
                                    types=group_rows.CURSOR_TYPES, key=group_rows.sort_key)
+    with uow:
+        changed = store_update(uow, "groups", group.updated(patch, actor_id=…, now=…), contact_changed)
+        uow.commit()
 """
 from __future__ import annotations
 
@@ -23,7 +27,12 @@ class Creatable(Protocol):
     def creation_changes(self) -> list[Change]: ...
 
 
+class Removable(Protocol):
+    def deletion_changes(self) -> list[Change]: ...
+
+
 R = TypeVar("R", bound=Creatable)
+U = TypeVar("U")
 T = TypeVar("T")
 
 #: builds a record from the given values: `build(values, id=, actor_id=, now=)`
@@ -50,3 +59,23 @@ def read_page(uow: Any, repository: str, *, limit: int, cursor: str | None, type
     with uow.reading():
         rows = getattr(uow, repository).list(limit=limit + 1, after=after)
     return page(rows, limit, key)
+
+
+def store_update(uow: Any, repository: str, updated: tuple[U, list[Change]], changed: Changed,
+                 *, operation: str = "updated") -> U:
+    """Save an updated record and emit its event when the update changed anything; return the record to answer.
+
+    `updated` is what a record's update answers: its new version (itself when nothing changed)
+    and the changes. The caller's unit of work commits.
+    """
+    record, changes = updated
+    if changes:
+        getattr(uow, repository).save(record)
+        uow.emit(changed(record, operation, changes))
+    return record
+
+
+def remove_record(uow: Any, repository: str, record: Removable, changed: Changed) -> None:
+    """Remove a record and emit its `deleted` event with the values it had; the caller's unit of work commits."""
+    getattr(uow, repository).remove(record)
+    uow.emit(changed(record, "deleted", record.deletion_changes()))

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 import pytest
 
-from crm_shared.catalogue import create_record, read_page
+from crm_shared.catalogue import create_record, read_page, remove_record, store_update
 from crm_shared.changes import Change
 from crm_shared.envelope import Actor
 from crm_shared.errors import ValidationFailed
@@ -27,6 +27,9 @@ class Label:
 
     def creation_changes(self) -> list[Change]:
         return [Change("name", None, self.name)]
+
+    def deletion_changes(self) -> list[Change]:
+        return [Change("name", self.name, None)]
 
 
 def new_label(values: Mapping[str, Any], *, id: str, actor_id: str, now: datetime) -> Label:
@@ -89,3 +92,54 @@ def test_a_cursor_that_does_not_decode_is_refused_on_cursor() -> None:
                   types=(str, str), key=sort_key)
 
     assert "cursor" in refused.value.extra["errors"]
+
+
+def test_an_update_that_changed_something_is_saved_with_its_event() -> None:
+    labels = InMemoryLabels([Label("1", "VIP", "u-1", NOW)])
+    uow = FakeUnitOfWork(labels=labels)
+    renamed = Label("1", "Gold", "u-1", NOW)
+
+    with uow:
+        answered = store_update(uow, "labels", (renamed, [Change("name", "VIP", "Gold")]), label_changed)
+        uow.commit()
+
+    assert answered == renamed and labels.get("1") == renamed
+    [event] = uow.events
+    assert (event.operation, event.changes) == ("updated", (Change("name", "VIP", "Gold"),))
+
+
+def test_an_update_that_changed_nothing_saves_and_emits_nothing() -> None:
+    label = Label("1", "VIP", "u-1", NOW)
+    labels = InMemoryLabels([label])
+    uow = FakeUnitOfWork(labels=labels)
+
+    with uow:
+        assert store_update(uow, "labels", (label, []), label_changed) is label
+        uow.commit()
+
+    assert uow.events == []
+
+
+def test_an_update_may_name_its_operation() -> None:
+    label = Label("1", "VIP", "u-1", NOW)
+    uow = FakeUnitOfWork(labels=InMemoryLabels([label]))
+
+    with uow:
+        store_update(uow, "labels", (label, [Change("name", "VIP", "VIP ")]), label_changed, operation="restored")
+        uow.commit()
+
+    assert [event.operation for event in uow.events] == ["restored"]
+
+
+def test_a_removed_record_is_gone_and_its_deleted_event_lists_what_it_had() -> None:
+    label = Label("1", "VIP", "u-1", NOW)
+    labels = InMemoryLabels([label])
+    uow = FakeUnitOfWork(labels=labels)
+
+    with uow:
+        remove_record(uow, "labels", label, label_changed)
+        uow.commit()
+
+    assert labels.get("1") is None
+    [event] = uow.events
+    assert (event.operation, event.changes) == ("deleted", (Change("name", "VIP", None),))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from crm_shared.catalogue import create_record, read_page
+from crm_shared.catalogue import create_record, read_page, remove_record
 from crm_shared.errors import Forbidden, NotFound
 from crm_shared.types import utcnow
 
@@ -56,8 +56,7 @@ def delete_group(uow: ContactsUnitOfWork, group_id: str) -> None:
         group = _owned(uow, group_id)
         for member in uow.contacts.members_of_group(group.id, for_update=True):
             _save_groups(uow, member, [g for g in member.groups if g != group.id])
-        uow.groups.remove(group)
-        uow.emit(contact_changed(group, "deleted", group.deletion_changes()))
+        remove_record(uow, "groups", group, contact_changed)
         uow.commit()
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 import uuid
 from typing import Any, Mapping
 
-from crm_shared.catalogue import read_page
+from crm_shared.catalogue import read_page, remove_record, store_update
 from crm_shared.errors import Conflict, Forbidden, NotFound
 from crm_shared.preconditions import require_match
 from crm_shared.types import utcnow
 
 from crm_interactions.adapters.catalog import CURSOR_TYPES, sort_key
-from crm_interactions.domain.events import CREATED, DELETED, UPDATED, rule_changed, template_changed
+from crm_interactions.domain.events import CREATED, rule_changed, template_changed
 from crm_interactions.domain.rules import Rule, new_rule
 from crm_interactions.domain.templates import Template, new_template
 from crm_interactions.service_layer.access import changeable_template, referenced_attachment, referenced_template
@@ -47,10 +47,8 @@ def update_template(uow: InteractionsUnitOfWork, template_id: str, patch: Mappin
         template = changeable_template(uow, template_id)
         require_match(if_match, template.version)
         _check_references(uow, patch, template.id)
-        changed, changes = template.updated(patch, actor_id=uow.actor.id, now=utcnow())
-        if changes:
-            uow.templates.save(changed)
-            uow.emit(template_changed(changed, UPDATED, changes))
+        changed = store_update(uow, "templates", template.updated(patch, actor_id=uow.actor.id, now=utcnow()),
+                               template_changed)
         uow.commit()
     return changed
 
@@ -62,8 +60,7 @@ def delete_template(uow: InteractionsUnitOfWork, template_id: str, if_match: str
         require_match(if_match, template.version)
         if uow.rules.uses_template(template.id):
             raise Conflict("An automatic rule logs with this template; change or delete the rule first.")
-        uow.templates.remove(template)
-        uow.emit(template_changed(template, DELETED, template.deletion_changes()))
+        remove_record(uow, "templates", template, template_changed)
         uow.commit()
 
 
@@ -99,10 +96,7 @@ def update_rule(uow: InteractionsUnitOfWork, rule_id: str, patch: Mapping[str, A
         rule = _rule(uow, rule_id)
         if "template_id" in patch:
             referenced_template(uow, patch["template_id"])
-        changed, changes = rule.updated(patch, actor_id=uow.actor.id, now=utcnow())
-        if changes:
-            uow.rules.save(changed)
-            uow.emit(rule_changed(changed, UPDATED, changes))
+        changed = store_update(uow, "rules", rule.updated(patch, actor_id=uow.actor.id, now=utcnow()), rule_changed)
         uow.commit()
     return changed
 
@@ -111,8 +105,7 @@ def delete_rule(uow: InteractionsUnitOfWork, rule_id: str) -> None:
     _admin(uow)
     with uow:
         rule = _rule(uow, rule_id)
-        uow.rules.remove(rule)
-        uow.emit(rule_changed(rule, DELETED, rule.deletion_changes()))
+        remove_record(uow, "rules", rule, rule_changed)
         uow.commit()
 
 

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import replace
 from typing import Any, Mapping
 
+from crm_shared.catalogue import store_update
 from crm_shared.errors import ValidationFailed
 from crm_shared.pagination import decode_cursor, page
 from crm_shared.preconditions import require_match
@@ -95,10 +96,7 @@ def _change(uow: InteractionsUnitOfWork, entry_id: str, operation: str, change: 
     with uow:
         entry = seen_entry(uow, entry_id, for_update=True)
         require_match(if_match, entry.version)
-        changed, changes = change(entry, utcnow())
-        if changes:
-            uow.entries.save(changed)
-            uow.emit(entry_changed(changed, operation, changes))
+        changed = store_update(uow, "entries", change(entry, utcnow()), entry_changed, operation=operation)
         uow.commit()
     return changed
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Mapping, Sequence
 
+from crm_shared.catalogue import remove_record, store_update
 from crm_shared.changes import Change, created, deleted
 from crm_shared.errors import Conflict, NotFound
 
@@ -33,10 +34,8 @@ def create_type(uow: TasksUnitOfWork, values: Mapping[str, Any]) -> TaskType:
 def update_type(uow: TasksUnitOfWork, type_id: str, patch: Mapping[str, Any]) -> TaskType:
     with uow:
         task_type = _existing_type(uow, type_id)
-        changed, changes = task_type.updated(patch, known_type_ids={t.id for t in uow.types.all()})
-        if changes:
-            uow.types.save(changed)
-            uow.emit(task_type_changed(changed, UPDATED, changes))
+        changed = store_update(uow, "types", task_type.updated(patch, known_type_ids={t.id for t in uow.types.all()}),
+                               task_type_changed)
         uow.commit()
     return changed
 
@@ -53,8 +52,7 @@ def delete_type(uow: TasksUnitOfWork, type_id: str) -> None:
         if uow.types.suggesting(type_id):
             raise Conflict("Other types suggest tasks of this type.",
                            types=[t.id for t in uow.types.suggesting(type_id)])
-        uow.types.remove(task_type)
-        uow.emit(task_type_changed(task_type, DELETED, task_type.deletion_changes()))
+        remove_record(uow, "types", task_type, task_type_changed)
         uow.commit()
 
 

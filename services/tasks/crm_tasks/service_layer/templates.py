@@ -6,10 +6,11 @@ from datetime import date
 from typing import Any, Mapping, TypeVar
 from zoneinfo import ZoneInfo
 
+from crm_shared.catalogue import remove_record, store_update
 from crm_shared.errors import NotFound, ValidationFailed
 from crm_shared.types import utcnow
 
-from crm_tasks.domain.events import CREATED, DELETED, UPDATED, space_changed, template_changed
+from crm_tasks.domain.events import CREATED, UPDATED, space_changed, template_changed
 from crm_tasks.domain.spaces import Space, new_space
 from crm_tasks.domain.tasks import Task
 from crm_tasks.domain.templates import DEFAULT_ZONE, TaskTemplate, new_template
@@ -56,8 +57,7 @@ def update_template(uow: TasksUnitOfWork, template_id: str, patch: Mapping[str, 
 def delete_template(uow: TasksUnitOfWork, template_id: str) -> None:
     with uow:
         template = _existing_template(uow, template_id, for_update=True)
-        uow.templates.remove(template)
-        uow.emit(template_changed(template, DELETED, template.deletion_changes()))
+        remove_record(uow, "templates", template, template_changed)
         uow.commit()
 
 
@@ -109,10 +109,7 @@ def create_space(uow: TasksUnitOfWork, values: Mapping[str, Any]) -> Space:
 def update_space(uow: TasksUnitOfWork, space_id: str, patch: Mapping[str, Any]) -> Space:
     with uow:
         space = _existing_space(uow, space_id, for_update=True)
-        changed, changes = space.updated(patch, actor_id=uow.actor.id, now=utcnow())
-        if changes:
-            uow.spaces.save(changed)
-            uow.emit(space_changed(changed, UPDATED, changes))
+        changed = store_update(uow, "spaces", space.updated(patch, actor_id=uow.actor.id, now=utcnow()), space_changed)
         uow.commit()
     return changed
 
@@ -120,8 +117,7 @@ def update_space(uow: TasksUnitOfWork, space_id: str, patch: Mapping[str, Any]) 
 def delete_space(uow: TasksUnitOfWork, space_id: str) -> None:
     with uow:
         space = _existing_space(uow, space_id, for_update=True)
-        uow.spaces.remove(space)
-        uow.emit(space_changed(space, DELETED, space.deletion_changes()))
+        remove_record(uow, "spaces", space, space_changed)
         uow.commit()
 
 
