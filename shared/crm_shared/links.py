@@ -19,6 +19,10 @@ from crm_shared.changes import Change
 
 #: the `awaiting` of a link asked for by someone who sees every record
 EVERYONE = "*"
+#: the kinds of record the contacts service owns, as links and events name them
+CONTACT_KINDS = ("person", "company")
+#: the longest record id an event may name and a copy keeps (UUIDs, and the few fixed ids such as `system`)
+MAX_ID_LENGTH = 36
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-CONTACT_KINDS = ("person", "company")
-MAX_ID_LENGTH = 36
+from crm_shared.links import CONTACT_KINDS, MAX_ID_LENGTH
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Mapping
 
 from crm_shared.envelope import InvalidEvent
+from crm_shared.links import MAX_ID_LENGTH
 from crm_shared.moments import moment
 
 #: the record types a task may link whose owner counts (a space has no owner): the first found wins
@@ -87,10 +88,6 @@ def replaces(incoming: Any, current: Any | None) -> bool:
     if incoming.sequence != current.sequence:
         return bool(incoming.sequence > current.sequence)
     return bool(incoming.deleted and not current.deleted)
-
-
-#: the longest id a copy keeps (UUIDs, and the few fixed ids such as `system`)
-MAX_ID_LENGTH = 36
 
 
 def identifier(value: Any, what: str) -> str:

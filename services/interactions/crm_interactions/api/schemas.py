@@ -5,13 +5,13 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from crm_shared.links import CONTACT_KINDS
 from crm_shared.schema_fields import DecimalText, UTCTimestamp, UUIDString
 from crm_shared.schemas import PageArgsSchema, RecordOutSchema, RecordRefSchema, StrictSchema, UserRefSchema, page_schema
 
 from crm_interactions.domain.entries import INBOUND_KINDS, SOURCES, STATUSES
 from crm_interactions.domain.templates import INITIATORS, METHODS
 
-CONTACT_KINDS = ("person", "company")
 Description = lambda: fields.String(allow_none=True, validate=validate.Length(max=500))  # noqa: E731
 
 

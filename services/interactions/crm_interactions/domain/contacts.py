@@ -10,11 +10,9 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from crm_shared.envelope import InvalidEvent
+from crm_shared.links import MAX_ID_LENGTH
 
 from crm_interactions.domain.entries import ContactRef
-
-CONTACT_KINDS = ("person", "company")
-MAX_ID_LENGTH = 36
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,8 @@ from datetime import datetime
 from typing import Any, Mapping
 
 from crm_shared.changes import Change, created, deleted, diff
+from crm_shared.links import CONTACT_KINDS, MAX_ID_LENGTH
 from crm_shared.rules import broken
-
-from crm_interactions.domain.contacts import CONTACT_KINDS, MAX_ID_LENGTH
 
 #: the event types that only the deals' status change says: `crm.deal.updated` with status won / lost
 DEAL_OUTCOMES = {"crm.deal.won": "won", "crm.deal.lost": "lost"}

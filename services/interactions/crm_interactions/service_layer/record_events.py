@@ -12,9 +12,10 @@ import uuid
 from typing import Sequence
 
 from crm_shared.envelope import CloudEvent, automation_by
+from crm_shared.links import CONTACT_KINDS
 from crm_shared.types import utcnow
 
-from crm_interactions.domain.contacts import CONTACT_KINDS, ContactCopy, contact_of, group_of, merged_from, merged_into
+from crm_interactions.domain.contacts import ContactCopy, contact_of, group_of, merged_from, merged_into
 from crm_interactions.domain.entries import RULE, User
 from crm_interactions.domain.new_entries import Stamp, logged_entry
 from crm_interactions.domain.events import ANONYMIZED, CREATED, UPDATED, entry_changed
