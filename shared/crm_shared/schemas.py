@@ -47,6 +47,14 @@ class RecordOutSchema(Schema):
     updated_by = fields.String(metadata={"description": "The id of the user who last changed it."})
 
 
+class CreatedOutSchema(Schema):
+    """The properties a record made once and never changed answers with: its id and who created it when."""
+
+    id = fields.String(metadata={"description": "The record's UUID."})
+    created_at = fields.String(metadata={"description": "When it was created (RFC 3339, UTC)."})
+    created_by = fields.String(metadata={"description": "The id of the user who created it."})
+
+
 class RecordRefSchema(Schema):
     """A reference to another record: its type, id and (when known) name."""
 

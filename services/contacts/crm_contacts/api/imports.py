@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from crm_shared.auth import current_principal
-from crm_shared.schemas import StrictSchema
+from crm_shared.schemas import CreatedOutSchema, StrictSchema
 from crm_shared.service_app import service_context
 from crm_shared.uploads import UploadSchema, read_limited, refuse_oversized_body
 
@@ -55,20 +55,19 @@ class DryRunSchema(Schema):
     rows = fields.List(fields.Nested(RowOutcomeSchema))
 
 
-class ImportJobSchema(Schema):
-    id = fields.String()
-    kind = fields.String()
-    filename = fields.String()
+class ImportJobSchema(CreatedOutSchema):
+    """An import of one file (created by whoever started it): how far it got and what it made of the rows."""
+
+    kind = fields.String(metadata={"description": "`person` or `company`: what its rows become."})
+    filename = fields.String(metadata={"description": "The name of the imported file."})
     status = fields.String(metadata={"description": "`pending`, `running` or `done`."})
-    total = fields.Integer()
-    processed = fields.Integer()
-    created = fields.Integer()
-    skipped = fields.Integer()
-    invalid = fields.Integer()
-    error = fields.String(allow_none=True)
-    created_by = fields.String()
-    created_at = fields.String()
-    updated_at = fields.String()
+    total = fields.Integer(metadata={"description": "Rows in the file."})
+    processed = fields.Integer(metadata={"description": "Rows judged so far."})
+    created = fields.Integer(metadata={"description": "Rows that became records."})
+    skipped = fields.Integer(metadata={"description": "Rows imported before."})
+    invalid = fields.Integer(metadata={"description": "Rows refused, each in `invalid_rows`."})
+    error = fields.String(allow_none=True, metadata={"description": "Why it stopped before its last row, if it did."})
+    updated_at = fields.String(metadata={"description": "When it last advanced (RFC 3339, UTC)."})
     invalid_rows = fields.List(fields.Nested(InvalidRowSchema))
 
 

@@ -106,18 +106,21 @@ class MergeInSchema(StrictSchema):
 
 
 class SecuritySchema(Schema):
-    id = fields.String()
-    kind = fields.String()
-    version = fields.Integer()
-    created_by = fields.String()
-    created_at = fields.String()
-    modified_by = fields.String()
-    modified_at = fields.String()
-    valid = fields.Boolean()
-    anonymized_at = fields.String(allow_none=True)
-    lock = fields.Dict(allow_none=True)
+    """Who created and changed a record and when, its validity, lock, owner and who sees it."""
+
+    id = fields.String(metadata={"description": "The record's UUID."})
+    kind = fields.String(metadata={"description": "`person` or `company`."})
+    version = fields.Integer(metadata={"description": "1 at creation, one more per change (the ETag's number)."})
+    created_by = fields.String(metadata={"description": "The id of the user who created it."})
+    created_at = fields.String(metadata={"description": "When it was created (RFC 3339, UTC)."})
+    modified_by = fields.String(metadata={"description": "The id of the user who last changed it."})
+    modified_at = fields.String(metadata={"description": "When it last changed (RFC 3339, UTC)."})
+    valid = fields.Boolean(metadata={"description": "False from its invalidation until it is revalidated."})
+    anonymized_at = fields.String(allow_none=True, metadata={"description": "When it was anonymized, if it was."})
+    lock = fields.Dict(allow_none=True, metadata={"description": "`holder_id`, `holder_name` and `locked_at` "
+                                                               "while it is locked, else null."})
     owner_id = fields.String(allow_none=True)
-    visible_to = fields.Dict()
+    visible_to = fields.Dict(metadata={"description": "Who sees it: the owner, the owner's manager and admins."})
 
 
 class LinkSchema(RecordRefSchema):
@@ -137,10 +140,12 @@ class GroupInSchema(StrictSchema):
 
 
 class GroupOutSchema(RecordOutSchema):
-    kind = fields.String()
+    """A segment of persons and companies; its creator owns it."""
+
+    kind = fields.String(metadata={"description": "Always `group`."})
     name = fields.String()
     description = fields.String(allow_none=True)
-    owner_id = fields.String()
+    owner_id = fields.String(metadata={"description": "The id of its owner: the user who created it."})
 
 
 class MemberInSchema(StrictSchema):

@@ -7,7 +7,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from crm_shared.links import CONTACT_KINDS
 from crm_shared.schema_fields import DecimalText, UTCTimestamp, UUIDString
-from crm_shared.schemas import PageArgsSchema, RecordOutSchema, RecordRefSchema, StrictSchema, UserRefSchema, page_schema
+from crm_shared.schemas import (
+    CreatedOutSchema, PageArgsSchema, RecordOutSchema, RecordRefSchema, StrictSchema, UserRefSchema, page_schema,
+)
 
 from crm_interactions.domain.entries import INBOUND_KINDS, SOURCES, STATUSES
 from crm_interactions.domain.templates import INITIATORS, METHODS
@@ -109,28 +111,24 @@ class ContactOutSchema(RecordRefSchema):
     deleted = fields.Boolean()
 
 
-class EntryOutSchema(Schema):
-    id = fields.String()
-    version = fields.Integer()
-    template_id = fields.String(allow_none=True)
-    template_code = fields.String(allow_none=True)
+class EntryOutSchema(RecordOutSchema):
+    """An entry of the interaction log: what happened with a contact, when, and how it was logged."""
+
+    template_id = fields.String(allow_none=True, metadata={"description": "The template it was logged from."})
+    template_code = fields.String(allow_none=True, metadata={"description": "That template's code when logged."})
     contact = fields.Nested(ContactOutSchema)
-    user = fields.Nested(UserRefSchema)
-    method = fields.String()
-    initiated_by = fields.String()
+    user = fields.Nested(UserRefSchema, metadata={"description": "Whose interaction it was."})
+    method = fields.String(metadata={"description": "`phone`, `email`, `meeting`, `letter`, `chat` or `other`."})
+    initiated_by = fields.String(metadata={"description": "`us` or `them` (the contact)."})
     cost = fields.String(metadata={"description": "An exact decimal."})
     duration_minutes = fields.Integer()
-    occurred_at = fields.String()
+    occurred_at = fields.String(metadata={"description": "When it happened (RFC 3339, UTC)."})
     description = fields.String(allow_none=True)
-    status = fields.String()
-    processed = fields.Boolean()
-    source = fields.String()
-    kind = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "`logged` or `canceled`."})
+    processed = fields.Boolean(metadata={"description": "Whether an inbound communication was dealt with."})
+    source = fields.String(metadata={"description": "`manual`, `segment`, `rule` or `inbound`."})
+    kind = fields.String(allow_none=True, metadata={"description": "The kind of an inbound communication."})
     attachment_id = fields.String(allow_none=True)
-    created_at = fields.String()
-    created_by = fields.String()
-    updated_at = fields.String()
-    updated_by = fields.String()
 
 
 class EntryItemsSchema(Schema):
@@ -170,20 +168,22 @@ class RulePatchSchema(StrictSchema):
 
 
 class RuleOutSchema(RecordOutSchema):
-    event_type = fields.String()
-    template_id = fields.String()
-    task_type_id = fields.String(allow_none=True)
-    enabled = fields.Boolean()
+    """An automatic rule: an entry of a template logged for each contact an event of a type links."""
+
+    event_type = fields.String(metadata={"description": "The event type it answers, e.g. `crm.deal.won`."})
+    template_id = fields.String(metadata={"description": "The template its entries are logged from."})
+    task_type_id = fields.String(allow_none=True, metadata={"description": "For `crm.task.completed`: only tasks "
+                                                                         "of this type (null: any)."})
+    enabled = fields.Boolean(metadata={"description": "False while it logs nothing."})
 
 
-class AttachmentOutSchema(Schema):
-    id = fields.String()
-    filename = fields.String()
-    content_type = fields.String()
-    size = fields.Integer()
-    sha256 = fields.String()
-    created_at = fields.String()
-    created_by = fields.String()
+class AttachmentOutSchema(CreatedOutSchema):
+    """An uploaded file, stored once and offered back as a download."""
+
+    filename = fields.String(metadata={"description": "The name it is downloaded under."})
+    content_type = fields.String(metadata={"description": "The media type it is downloaded with."})
+    size = fields.Integer(metadata={"description": "Its length in bytes."})
+    sha256 = fields.String(metadata={"description": "The SHA-256 of its content, in hex."})
 
 
 TemplatePageSchema = page_schema(TemplateOutSchema)

@@ -140,12 +140,14 @@ class CommentInSchema(StrictSchema):
 
 
 class CommentOutSchema(Schema):
-    id = fields.String()
-    task_id = fields.String()
-    author_id = fields.String()
-    author_name = fields.String()
+    """What someone said on a task, and when."""
+
+    id = fields.String(metadata={"description": "The comment's UUID."})
+    task_id = fields.String(metadata={"description": "The task it is on."})
+    author_id = fields.String(metadata={"description": "The id of the user who wrote it."})
+    author_name = fields.String(metadata={"description": "Their display name when they wrote it."})
     text = fields.String()
-    created_at = fields.String()
+    created_at = fields.String(metadata={"description": "When it was written (RFC 3339, UTC)."})
 
 
 class ShareInSchema(StrictSchema):
