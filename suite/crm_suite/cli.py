@@ -6,7 +6,6 @@ import logging
 import os
 import signal
 import sys
-from pathlib import Path
 
 from crm_shared import logs
 from crm_shared.config import Settings, service_url
@@ -42,8 +41,11 @@ def run() -> int:
     mode = "embedded (SQLite, file transport)" if settings.embedded_broker else "distributed"
     log.info("starting the suite", extra={"mode": mode, "data_dir": str(settings.data_dir)})
     try:
-        for step in setup_steps():
-            supervisor.run_step(step)
+        # the gateway's bootstrap first (the signing key and the first admin), then every other
+        # service's migrations side by side: each has a database of its own
+        first, *others = setup_steps()
+        supervisor.run_step(first)
+        supervisor.run_steps(others)
         for spec in long_running(environ):
             supervisor.start(spec)
         supervisor.wait_healthy()

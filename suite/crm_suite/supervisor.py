@@ -7,6 +7,7 @@ import signal
 import subprocess
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,13 @@ class Supervisor:
         result = subprocess.run(spec.argv, env={**self.environ, **spec.env}, timeout=timeout)
         if result.returncode != 0:
             raise StartupFailed(f"{spec.name} exited with {result.returncode}")
+
+    def run_steps(self, specs: list[ProcessSpec], timeout: float = 120.0) -> None:
+        """Run independent one-off steps side by side; raise StartupFailed if any fails (after all ended)."""
+        with ThreadPoolExecutor(max(1, len(specs))) as pool:
+            outcomes = [pool.submit(self.run_step, spec, timeout) for spec in specs]
+        for outcome in outcomes:
+            outcome.result()
 
     def start(self, spec: ProcessSpec, restarts: int = 0) -> None:
         """Start a long-running process."""
