@@ -13,11 +13,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import time
 import uuid
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Iterable, Protocol
+from typing import Any, Awaitable, Callable, Iterable, Mapping, Protocol
 from urllib.parse import parse_qs
 
 from a2wsgi import WSGIMiddleware
@@ -33,6 +34,8 @@ HEALTH_PATH = "/healthz"
 #: a comment line this often keeps proxies (the gateway reads with a 30 s timeout) from closing a quiet stream,
 #: and lets a proxy holding a thread per stream (the gateway) find out this soon that its client left
 KEEP_ALIVE_SECONDS = 5.0
+#: the setting that overrides it (seconds, more than 0 and at most 25: below the gateway's read timeout)
+KEEP_ALIVE_ENV = "CRM_STREAM_KEEP_ALIVE_SECONDS"
 #: a stream ends after this long (a token's lifetime): the client reconnects with a valid token or a new ticket
 MAX_STREAM_SECONDS = 900.0
 #: what EventSource waits before it reconnects, announced at the start of every stream
@@ -103,8 +106,6 @@ SERVER_OPTIONS: dict[str, Any] = {
 
 def serve(service: str, factory: str, port: int) -> None:
     """Serve a service's ASGI app (`module:create_asgi`) on its port with uvicorn, in this process."""
-    import os
-
     import uvicorn
 
     logs.configure(service)
@@ -113,11 +114,28 @@ def serve(service: str, factory: str, port: int) -> None:
                 **SERVER_OPTIONS)
 
 
+def keep_alive_seconds(environ: Mapping[str, str] = os.environ) -> float:
+    """Return how often a quiet stream gets a keep-alive: CRM_STREAM_KEEP_ALIVE_SECONDS or KEEP_ALIVE_SECONDS.
+
+    A shorter one lets the gateway let go of a stream whose client left sooner, for one more write each time.
+    """
+    text = environ.get(KEEP_ALIVE_ENV, "").strip()
+    if not text:
+        return KEEP_ALIVE_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds <= 25:
+        raise ValueError(f"{KEEP_ALIVE_ENV} must be a number of seconds above 0 and at most 25, not {text!r}")
+    return seconds
+
+
 class LiveServer:
     """Route the stream path to the hub and everything else (but the health path) to the Flask app."""
 
     def __init__(self, app: Any, hub: Hub, stream_path: str, open_stream: Opener, *, threads: int = 4,
-                 keep_alive: float = KEEP_ALIVE_SECONDS, max_seconds: float = MAX_STREAM_SECONDS,
+                 keep_alive: float | None = None, max_seconds: float = MAX_STREAM_SECONDS,
                  unavailable: str = "The stream cannot be opened right now; retry shortly.",
                  service: str | None = None) -> None:
         self.app = app
@@ -126,7 +144,7 @@ class LiveServer:
         self.hub = hub
         self.stream_path = stream_path
         self.open_stream = open_stream
-        self.keep_alive = keep_alive
+        self.keep_alive = keep_alive_seconds() if keep_alive is None else keep_alive
         self.max_seconds = max_seconds
         self.unavailable = unavailable
         self._loop_task: asyncio.Task[None] | None = None
@@ -248,4 +266,4 @@ async def on(executor: Executor, function: Callable[..., Any], *args: Any) -> An
 
 
 __all__ = ["SERVER_OPTIONS", "serve", "Event", "Feed", "Hub", "LiveServer", "StreamRequest", "HEALTH_PATH", "KEEP_ALIVE_SECONDS",
-           "MAX_STREAM_SECONDS", "json_answer", "problem_answer", "on"]
+           "KEEP_ALIVE_ENV", "keep_alive_seconds", "MAX_STREAM_SECONDS", "json_answer", "problem_answer", "on"]

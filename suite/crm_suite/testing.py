@@ -43,7 +43,9 @@ class RunningSuite:
         self.distributed = distributed
         self.ports = {service: free_port() for service in SERVICES}
         self.env = {**os.environ, "CRM_DATA_DIR": str(data_dir), "CRM_ADMIN_PASSWORD": ADMIN_PASSWORD,
-                    "CRM_PROBE_PORTS": "auto", **(extra_env or {})}
+                    "CRM_PROBE_PORTS": "auto",
+                    # streams a test closed are let go of within two seconds, not ten
+                    "CRM_STREAM_KEEP_ALIVE_SECONDS": "1", **(extra_env or {})}
         self.env.update({f"CRM_{s.upper()}_PORT": str(p) for s, p in self.ports.items()})
         self.env.pop("CRM_DATABASE_URL", None)
         self.env.pop("CRM_BROKER_URL", None)

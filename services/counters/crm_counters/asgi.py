@@ -12,7 +12,7 @@ from typing import Any
 
 from crm_shared import auth
 from crm_shared.config import Settings
-from crm_shared.live import HEALTH_PATH, KEEP_ALIVE_SECONDS, MAX_STREAM_SECONDS, LiveServer, StreamRequest, on
+from crm_shared.live import HEALTH_PATH, MAX_STREAM_SECONDS, LiveServer, StreamRequest, on
 from crm_shared.service_app import context_of
 from crm_shared.sessions import verifier_from_settings
 from crm_shared.stream_auth import Authenticate, stream_authenticator
@@ -31,7 +31,7 @@ class CountersServer(LiveServer):
     """The kit's live server with the counters' hub: a stream opened by a bearer token or a ticket."""
 
     def __init__(self, app: Any, hub: Hub, authenticate: Authenticate,
-                 executor: ThreadPoolExecutor, *, threads: int = 4, keep_alive: float = KEEP_ALIVE_SECONDS,
+                 executor: ThreadPoolExecutor, *, threads: int = 4, keep_alive: float | None = None,
                  max_seconds: float = MAX_STREAM_SECONDS) -> None:
         super().__init__(app, hub, STREAM_PATH, self._open, threads=threads, keep_alive=keep_alive,
                          max_seconds=max_seconds, unavailable="The counters cannot be read right now; retry shortly.",

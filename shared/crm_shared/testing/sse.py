@@ -38,11 +38,16 @@ class Stream:
         return self.received(timeout).data
 
     def received(self, timeout: float = 5.0) -> Received:
-        """Return the next event of the stream's name with its id; socket.timeout when none comes in time."""
+        """Return the next event of the stream's name with its id; socket.timeout when none comes in time
+        (keep-alive comments do not count: the deadline is for the event)."""
         assert self.connection.sock is not None
-        self.connection.sock.settimeout(timeout)
+        deadline = time.monotonic() + timeout
         event: dict[str, str] = {}
         while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise socket.timeout(f"no {self.event!r} event within {timeout}s")
+            self.connection.sock.settimeout(left)
             line = self.response.readline().decode("utf-8")
             if line == "":
                 raise EOFError("the stream ended")
