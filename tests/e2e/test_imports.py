@@ -7,7 +7,8 @@ import pytest
 
 from crm_suite.testing import Client, RunningSuite, wait_for
 
-pytestmark = pytest.mark.e2e
+#: every consumer gets 10,000 events, a backlog no other test should wait behind: it runs last
+pytestmark = [pytest.mark.e2e, pytest.mark.backlog]
 
 ROWS = 10_000
 #: row number in the file (the header is row 1) → the cell that makes the row invalid
@@ -38,10 +39,9 @@ def finished(client: Client, location: str) -> dict[str, Any]:
 
 
 def test_ten_thousand_rows_with_three_invalid_import_once_each_audited_with_the_channel_import(
-    fresh_distributed_suite: RunningSuite,
+    distributed_suite: RunningSuite,
 ) -> None:
-    # a suite of its own: every consumer gets 10,000 events, a backlog no later test should wait behind
-    suite = fresh_distributed_suite
+    suite = distributed_suite
     importer, user = suite.new_user()
     admin = suite.client()
     content = persons_csv()
