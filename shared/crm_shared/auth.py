@@ -164,13 +164,23 @@ def bearer_token() -> str:
     return token.strip()
 
 
+def is_public(path: str, public_paths: Iterable[str]) -> bool:
+    """Whether `path` is a public path or lies below one, segment by segment: `/x/stream` (or
+    `/x/stream/`) opens `/x/stream` and `/x/stream/...`, never `/x/stream-ticket`."""
+    for public in public_paths:
+        base = public.rstrip("/")
+        if base and (path == base or path.startswith(base + "/")):
+            return True
+    return False
+
+
 def init_app(app: Flask, verifier: TokenVerifier, *, public_paths: Iterable[str] = ()) -> None:
-    """Require a valid token on every request of `app` except the public paths."""
+    """Require a valid token on every request of `app` except the public paths (see `is_public`)."""
     public = tuple(public_paths)
 
     @app.before_request
     def _authenticate() -> None:
-        if request.method == "OPTIONS" or request.path.startswith(public):
+        if request.method == "OPTIONS" or is_public(request.path, public):
             return
         g.principal = verifier.verify(bearer_token())
 

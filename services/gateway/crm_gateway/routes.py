@@ -15,7 +15,8 @@ def declared_public_prefixes(services: Iterable[ServiceDeclaration]) -> tuple[st
     """Return the /api/v1 path prefixes the services declare readable without a token.
 
     A first segment (`task-feed`) opens everything under it, `/api/v1/task-feed/`; a longer path
-    (`counters/stream`) opens only the paths starting with it. The owning service checks each
+    (`counters/stream`) opens that path and the paths below it, never a sibling such as
+    `counters/stream-ticket` (`crm_shared.auth.is_public`). The owning service checks each
     request itself either way.
     """
     return tuple(f"{API_PREFIX}{route}" + ("" if "/" in route else "/")

@@ -202,6 +202,18 @@ def test_a_missing_or_bad_token_is_refused_before_the_owner_is_called(
     assert upstream.seen == []
 
 
+def test_a_public_stream_is_passed_on_without_a_token_but_its_ticket_path_is_refused_first(
+    gateway: FlaskClient, upstream: Upstream
+) -> None:
+    for method, path in (("POST", "/api/v1/audit/stream-ticket"), ("GET", "/api/v1/audit/stream-tickets"),
+                         ("GET", "/api/v1/task-feeds")):
+        response = gateway.open(path, method=method)
+        assert response.status_code == 401 and response.mimetype == PROBLEM, path
+    assert upstream.seen == []
+    assert gateway.get("/api/v1/task-feed/secret.ics").status_code == 201  # the owner answers it
+    assert [call["target"] for call in upstream.seen] == ["/api/v1/task-feed/secret.ics"]
+
+
 def test_a_path_no_service_owns_is_a_404_problem(gateway: FlaskClient, auth: dict[str, str]) -> None:
     response = gateway.get("/api/v1/nothing-here/1", headers=auth)
     assert response.status_code == 404 and response.mimetype == PROBLEM

@@ -54,3 +54,18 @@ def test_a_declared_public_route_is_passed_on_without_a_token_and_no_other_is() 
                 ServiceDeclaration(name="b", port=2, routes=("y",))]
     assert declared_public_prefixes(declared) == ("/api/v1/feed/", "/api/v1/x/stream")
     assert set(PUBLIC_PREFIXES) == {"/api/v1/task-feed/", "/api/v1/counters/stream", "/api/v1/audit/stream"}
+
+
+@pytest.mark.parametrize(("path", "public"), [
+    ("/api/v1/counters/stream", True),
+    ("/api/v1/audit/stream", True),
+    ("/api/v1/task-feed/secret.ics", True),
+    ("/api/v1/counters/stream-ticket", False),  # a sibling of a public path needs a token
+    ("/api/v1/audit/stream-ticket", False),
+    ("/api/v1/task-feeds", False),
+    ("/api/v1/counters/me", False),
+])
+def test_public_paths_open_themselves_and_what_lies_below_them_never_a_sibling(path: str, public: bool) -> None:
+    from crm_shared.auth import is_public
+
+    assert is_public(path, PUBLIC_PREFIXES) is public
