@@ -5,6 +5,7 @@ import contextlib
 import fcntl
 import itertools
 import os
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -17,6 +18,17 @@ from kombu.utils.json import dumps
 from crm_shared.config import Settings
 
 _sequence = itertools.count()
+_stamp_lock = threading.Lock()
+_last_stamp = 0
+
+
+def _next_stamp() -> int:
+    """Nanoseconds since the epoch, strictly increasing within this process even when the wall clock
+    steps back: a message file named after it never sorts before one this process wrote earlier."""
+    global _last_stamp
+    with _stamp_lock:
+        _last_stamp = max(time.time_ns(), _last_stamp + 1)
+        return _last_stamp
 
 
 class EmbeddedChannel(filesystem.Channel):
@@ -25,12 +37,12 @@ class EmbeddedChannel(filesystem.Channel):
     The stock channel creates the message file and then writes it, so a consumer polling
     the folder can pick up an empty or half-written file (a decode error, and the message
     is gone). Here the file is written under a name no consumer matches and renamed into
-    place; names sort by time and a per-process counter, so one publisher's messages are
-    read in the order they were sent.
+    place; names sort by a time that only grows within the process and a per-process counter,
+    so one publisher's messages are read in the order they were sent.
     """
 
     def _put(self, queue, payload, **kwargs):  # type: ignore[no-untyped-def]
-        name = f"{time.time_ns():020d}_{next(_sequence):010d}_{uuid.uuid4().hex}.{queue}.msg"
+        name = f"{_next_stamp():020d}_{next(_sequence):010d}_{uuid.uuid4().hex}.{queue}.msg"
         final = os.path.join(self.data_folder_out, name)
         partial = final + ".partial"
         with open(partial, "wb") as handle:
