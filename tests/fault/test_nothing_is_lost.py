@@ -92,7 +92,7 @@ def test_a_consumer_killed_mid_stream_loses_and_doubles_nothing(suite: RunningSu
     consumer = suite.pid("audit-consumer")
     os.kill(consumer, signal.SIGSTOP)  # let a backlog build up so that the kill lands mid-stream
     try:
-        ids = create_persons(writer, 1500, label)
+        ids = create_persons(writer, 1000, label)
     finally:
         os.kill(consumer, signal.SIGCONT)
     seen = wait_for(lambda: len(created_entries(admin, label, user["id"])), timeout=30, interval=0.01)
