@@ -2,16 +2,14 @@
 window reaches a task, live on a stream, for a manager and an outsider, and reconciled after a rebuild."""
 from __future__ import annotations
 
-import json
 import time
 from datetime import datetime, timedelta, timezone
-from http.client import HTTPConnection, HTTPResponse
 from typing import Any, Callable
-from urllib.parse import urlsplit
 
 import pytest
 import requests
 
+from crm_shared.testing import sse
 from crm_suite.testing import USER_PASSWORD, Client, RunningSuite, wait_for
 
 pytestmark = pytest.mark.e2e
@@ -37,38 +35,13 @@ def until(client: Client, check: Callable[[dict[str, Any]], bool], path: str = "
     return wait_for(lambda: check(found := counters(client, path)) and found, timeout=LAG)  # type: ignore[return-value]
 
 
-class Stream:
+class Stream(sse.Stream):
     """A server-sent event stream through the gateway, read one `counters` event at a time."""
 
     def __init__(self, suite: RunningSuite, path: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(suite.gateway, f"/api/v1{path}", headers, timeout=LAG, event="counters")
         self.suite = suite
-        parts = urlsplit(suite.gateway)
-        self.connection = HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=LAG)
-        self.connection.request("GET", f"/api/v1{path}", headers=headers or {})
-        self.response: HTTPResponse = self.connection.getresponse()
-        assert self.response.status == 200, self.response.read()
-
-    def next(self, timeout: float) -> dict[str, Any]:
-        """Return the data of the next `counters` event within `timeout` (keep-alive comments are skipped)."""
-        assert self.connection.sock is not None
-        deadline = time.monotonic() + timeout
-        fields: dict[str, str] = {}
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"no counters event within {timeout}s")
-            self.connection.sock.settimeout(left)
-            raw = self.response.readline()
-            if not raw:
-                raise EOFError("the stream ended")
-            line = raw.decode("utf-8").rstrip("\r\n")
-            if not line:
-                if fields.get("event") == "counters":
-                    return json.loads(fields["data"])
-                fields = {}
-            elif not line.startswith(":"):
-                name, _, value = line.partition(":")
-                fields[name] = value.removeprefix(" ")
+        assert self.status == 200, self.response.read()
 
     def until(self, check: Callable[[dict[str, Any]], bool], timeout: float) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
