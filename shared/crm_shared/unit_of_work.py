@@ -1,13 +1,16 @@
 """The Unit of Work: one transaction, and the events it commits into the outbox.
 
-A service subclasses `UnitOfWork`, names its outbox table and service, and names its
-repositories in `repositories` (attribute → class built on the connection; or attaches them
-in `_open()`). The same class serves an HTTP request (its own transaction)
+A service subclasses `UnitOfWork` with its service name and outbox table as class keywords,
+and declares each repository as an annotated attribute (`tasks: TaskRepository`): each
+transaction builds that class on its connection. A repository built otherwise goes into
+`repositories` (attribute → factory of the connection); `_open()` may attach more.
+The same class serves an HTTP request (its own transaction)
 and a consumer's handler (`bound to` the consumer's transaction, see `bind`), so a use
 case is written once: `with uow: … uow.emit(…); uow.commit()`.
 """
 from __future__ import annotations
 
+import inspect
 import uuid
 from types import TracebackType
 from typing import Any, Callable, ClassVar, TypeVar
@@ -87,14 +90,23 @@ class Transaction:
 class UnitOfWork(Acting, Transaction):
     """A transaction that, on commit, writes the events it collected into the outbox.
 
-    A new instance serves one request or one message. Subclasses set `service` and
-    `outbox_table` (or pass them). Each event goes out as the `actor` of the moment it was
-    emitted (`with uow.acting_as(actor):` changes it for a block). `restores_entry` names the
+    A new instance serves one request or one message. A subclass names its `service` and its
+    `outbox` table as class keywords (or each instance is given them). Each event goes out as the
+    `actor` of the moment it was emitted (`with uow.acting_as(actor):` changes it for a block). `restores_entry` names the
     audit entry a restore puts back (the request's `X-CRM-Restores-Entry`); its events carry it.
     """
 
     service: ClassVar[str] = ""
     outbox_table: ClassVar[sa.Table | None] = None
+
+    def __init_subclass__(cls, *, service: str | None = None, outbox: sa.Table | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if service is not None:
+            cls.service = service
+        if outbox is not None:
+            cls.outbox_table = outbox
+        inherited = getattr(super(cls, cls), "repositories", {})
+        cls.repositories = {**inherited, **_annotated_repositories(cls), **cls.__dict__.get("repositories", {})}
 
     def __init__(
         self,
@@ -156,6 +168,13 @@ class UnitOfWork(Acting, Transaction):
             outbox.drop_published_naming(self.connection, self._outbox, subject_id)
         super().commit()
         self._events, self._erased = [], []
+
+
+def _annotated_repositories(cls: type) -> dict[str, Callable[[Connection], Any]]:
+    """The repositories a class declares by annotation (`tasks: TaskRepository`), each built on the
+    connection; class-level settings (`ClassVar[...]`) are not classes and stay out."""
+    found = inspect.get_annotations(cls, eval_str=True)
+    return {name: kind for name, kind in found.items() if isinstance(kind, type)}
 
 
 UnitOfWorkFactory = Callable[..., Any]

@@ -12,7 +12,8 @@ from crm_shared.uploads import MULTIPART_OVERHEAD
 from crm_contacts.api import exports, groups, imports, registry
 from crm_contacts.api.contacts import blueprints
 from crm_contacts.context import ContactsContext, UsersFor, max_import_bytes
-from crm_contacts.service_layer.unit_of_work import SERVICE, ContactsUnitOfWork
+from crm_contacts.declaration import SERVICE
+from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
 
 
 def create_app(settings: Settings | None = None, *, verifier: auth.TokenVerifier | None = None,
@@ -21,7 +22,7 @@ def create_app(settings: Settings | None = None, *, verifier: auth.TokenVerifier
 
     `users_for(token)` is the directory owners are checked against (the gateway's users by default).
     """
-    settings = settings or Settings.from_env(SERVICE)
+    settings = settings or Settings.from_env(SERVICE.name)
     app = service_app.create_app(
         settings, title="CRM contacts", verifier=verifier,
         blueprints=[*blueprints(), groups.blp, imports.blp, *exports.blueprints(), *registry.blueprints()],

@@ -22,7 +22,7 @@ from crm_counters.api.stream import COUNTERS_STREAM
 from crm_counters.app import create_app
 from crm_counters.live.hub import Hub, Listener
 from crm_counters.service_layer.counting import live_counts, marks_of
-from crm_counters.service_layer.unit_of_work import SERVICE
+from crm_counters.declaration import SERVICE
 
 STREAM_PATH = COUNTERS_STREAM.path
 
@@ -35,7 +35,7 @@ class CountersServer(LiveServer):
                  max_seconds: float = MAX_STREAM_SECONDS) -> None:
         super().__init__(app, hub, STREAM_PATH, self._open, threads=threads, keep_alive=keep_alive,
                          max_seconds=max_seconds, unavailable="The counters cannot be read right now; retry shortly.",
-                         service=SERVICE)
+                         service=SERVICE.name)
         self.authenticate = authenticate
         self.executor = executor
 
@@ -48,7 +48,7 @@ class CountersServer(LiveServer):
 def create_asgi(settings: Settings | None = None, *, verifier: auth.TokenVerifier | None = None,
                 people: Any = None) -> CountersServer:
     """Build the counters server: the Flask app, the hub and their pools, on one engine."""
-    settings = settings or Settings.from_env(SERVICE)
+    settings = settings or Settings.from_env(SERVICE.name)
     verifier = verifier or verifier_from_settings(settings)
     app = create_app(settings, verifier=verifier, people=people)
     context = context_of(app)

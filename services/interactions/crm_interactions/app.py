@@ -11,12 +11,13 @@ from crm_interactions.api.attachments import blp as attachments_blp
 from crm_interactions.api.interactions import blp as interactions_blp
 from crm_interactions.api.templates import rules_blp, templates_blp
 from crm_interactions.context import InteractionsContext, max_attachment_bytes
-from crm_interactions.service_layer.unit_of_work import SERVICE, InteractionsUnitOfWork
+from crm_interactions.declaration import SERVICE
+from crm_interactions.service_layer.unit_of_work import InteractionsUnitOfWork
 
 
 def create_app(settings: Settings | None = None, *, verifier: auth.TokenVerifier | None = None) -> Flask:
     """Build the interactions app: engine, unit-of-work factory, token verifier, file store, routes."""
-    settings = settings or Settings.from_env(SERVICE)
+    settings = settings or Settings.from_env(SERVICE.name)
     app = service_app.create_app(
         settings, title="CRM interactions", verifier=verifier,
         blueprints=[interactions_blp, templates_blp, rules_blp, attachments_blp],

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import sqlalchemy as sa
 
@@ -71,10 +72,26 @@ class _Notes:
         self.connection = connection
 
 
-class _NotesUnitOfWork(UnitOfWork):
-    service = "notes"
-    repositories = {"notes": _Notes}
+class _Tags(_Notes):
+    pass
+
+
+class _NotesUnitOfWork(UnitOfWork, service="notes"):
     notes: _Notes
+    #: built otherwise than from the connection alone
+    repositories = {"tags": lambda connection: _Tags(connection)}
+    tags: _Tags
+    limit: ClassVar[int] = 3
+
+
+class _AuditedNotesUnitOfWork(_NotesUnitOfWork, service="audited-notes"):
+    pinned: _Notes
+
+
+def test_a_unit_of_work_declares_its_repositories_by_annotation_and_inherits_its_parents() -> None:
+    assert set(_NotesUnitOfWork.repositories) == {"notes", "tags"}
+    assert set(_AuditedNotesUnitOfWork.repositories) == {"notes", "tags", "pinned"}
+    assert (_NotesUnitOfWork.service, _AuditedNotesUnitOfWork.service) == ("notes", "audited-notes")
 
 
 def test_each_transaction_attaches_the_named_repositories_to_its_own_connection(tmp_path: Path) -> None:

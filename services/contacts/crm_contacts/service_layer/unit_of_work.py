@@ -10,16 +10,10 @@ from crm_contacts.adapters.links import LinkRepository
 from crm_contacts.adapters.repository import ContactRepository
 from crm_contacts.declaration import SERVICE as DECLARATION
 
-SERVICE = DECLARATION.name
 
-
-class ContactsUnitOfWork(UnitOfWork):
+class ContactsUnitOfWork(UnitOfWork, service=DECLARATION.name, outbox=tables.outbox):
     """A transaction over the contacts tables that commits its events to the outbox."""
 
-    service = SERVICE
-    outbox_table = tables.outbox
-    repositories = {"contacts": ContactRepository, "groups": GroupRepository, "links": LinkRepository,
-                    "imports": ImportRepository}
     contacts: ContactRepository
     groups: GroupRepository
     links: LinkRepository

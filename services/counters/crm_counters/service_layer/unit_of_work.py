@@ -10,18 +10,12 @@ from crm_counters.adapters.items import CountedItems
 from crm_counters.adapters.state import ChangeMarks, SettingsRepository
 from crm_counters.declaration import SERVICE as DECLARATION
 
-SERVICE = DECLARATION.name
 
-
-class CountersUnitOfWork(UnitOfWork):
+class CountersUnitOfWork(UnitOfWork, service=DECLARATION.name, outbox=tables.outbox):
     """A transaction over the counters tables that commits its events to the outbox."""
 
-    service = SERVICE
-    outbox_table = tables.outbox
-    repositories = {
-        "copies": Copies, "records": RecordOwners, "items": CountedItems, "settings": SettingsRepository,
-        "marks": ChangeMarks, "tickets": StreamTickets.on(tables.stream_tickets),
-    }
+    #: the stream tickets live in the counters' own table
+    repositories = {"tickets": StreamTickets.on(tables.stream_tickets)}
     copies: Copies
     records: RecordOwners
     items: CountedItems

@@ -11,18 +11,10 @@ from crm_deals.adapters.sources import SourceRepository
 from crm_deals.adapters.task_templates_copy import TemplateCopies
 from crm_deals.declaration import SERVICE as DECLARATION
 
-SERVICE = DECLARATION.name
 
-
-class DealsUnitOfWork(UnitOfWork):
+class DealsUnitOfWork(UnitOfWork, service=DECLARATION.name, outbox=tables.outbox):
     """A transaction over the deals tables that commits its events to the outbox."""
 
-    service = SERVICE
-    outbox_table = tables.outbox
-    repositories = {
-        "processes": ProcessRepository, "deals": DealRepository, "sources": SourceRepository, "contacts": ContactCopies,
-        "task_templates": TemplateCopies,
-    }
     processes: ProcessRepository
     deals: DealRepository
     sources: SourceRepository

@@ -14,16 +14,13 @@ from crm_gateway.identity.tables import outbox
 SERVICE = "gateway"
 
 
-class IdentityUnitOfWork(UnitOfWork):
+class IdentityUnitOfWork(UnitOfWork, service=SERVICE, outbox=outbox):
     """One transaction with the user repository on it; its events reach the outbox on commit()."""
 
     users: UserRepository
 
     def __init__(self, engine: Engine, actor: Actor = SYSTEM, correlation_id: str | None = None) -> None:
-        super().__init__(engine, outbox, service=SERVICE, actor=actor, correlation_id=correlation_id)
-
-    def _open(self) -> None:
-        self.users = UserRepository(self.connection)
+        super().__init__(engine, actor=actor, correlation_id=correlation_id)
 
 
 UnitOfWorkFactory = Callable[..., IdentityUnitOfWork]

@@ -9,18 +9,10 @@ from crm_interactions.adapters.copies import ContactCopies, GroupCopies
 from crm_interactions.adapters.entries import EntryRepository
 from crm_interactions.declaration import SERVICE as DECLARATION
 
-SERVICE = DECLARATION.name
 
-
-class InteractionsUnitOfWork(UnitOfWork):
+class InteractionsUnitOfWork(UnitOfWork, service=DECLARATION.name, outbox=tables.outbox):
     """A transaction over the interactions tables that commits its events to the outbox."""
 
-    service = SERVICE
-    outbox_table = tables.outbox
-    repositories = {
-        "templates": TemplateRepository, "entries": EntryRepository, "rules": RuleRepository,
-        "attachments": AttachmentRepository, "contacts": ContactCopies, "groups": GroupCopies,
-    }
     templates: TemplateRepository
     entries: EntryRepository
     rules: RuleRepository

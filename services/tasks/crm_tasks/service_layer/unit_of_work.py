@@ -12,20 +12,10 @@ from crm_tasks.adapters.task_repository import TaskRepository
 from crm_tasks.adapters.templates import SpaceRepository, TemplateRepository
 from crm_tasks.declaration import SERVICE as DECLARATION
 
-SERVICE = DECLARATION.name
 
-
-class TasksUnitOfWork(UnitOfWork):
+class TasksUnitOfWork(UnitOfWork, service=DECLARATION.name, outbox=tables.outbox):
     """A transaction over the tasks tables that commits its events to the outbox."""
 
-    service = SERVICE
-    outbox_table = tables.outbox
-    repositories = {
-        "types": TypeRepository, "statuses": StatusRepository, "settings": SettingsRepository,
-        "tasks": TaskRepository, "comments": CommentRepository, "shares": ShareRepository,
-        "templates": TemplateRepository, "spaces": SpaceRepository, "records": RecordCopies, "users": UserNames,
-        "feeds": FeedRepository, "post_sale": PostSaleRuns,
-    }
     types: TypeRepository
     statuses: StatusRepository
     settings: SettingsRepository
