@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import datetime, timezone
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 from crm_shared.errors import ValidationFailed
 from crm_shared.hostile_input import text_problem
@@ -18,6 +18,8 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 
 T = TypeVar("T")
+Q = TypeVar("Q")
+U = TypeVar("U")
 #: What one position of a sort key may hold: text, a whole number, or an aware timestamp.
 KeyType = type
 KEY_TYPES: tuple[KeyType, ...] = (str, int, datetime)
@@ -81,3 +83,19 @@ def page(rows: Sequence[T], limit: int, key: Callable[[T], Sequence[Any]]) -> tu
     items = list(rows[:limit])
     more = len(rows) > limit
     return items, encode_cursor(key(items[-1])) if more and items else None
+
+
+def keyset_list(
+    lister: Callable[[U, Q, str | None], tuple[Sequence[T], str | None]],
+    uow: U,
+    query: Callable[..., Q],
+    args: Mapping[str, Any],
+    present: Callable[[T], Any] | None = None,
+) -> dict[str, Any]:
+    """Answer a keyset list request: the `query` built from the request's `args` but its `cursor`,
+    the page `lister` cuts after that cursor, as the wire body `{"items": [...], "next_cursor": ...}`
+    (each item through `present`, or as it is)."""
+    arguments = dict(args)
+    cursor = arguments.pop("cursor", None)
+    items, next_cursor = lister(uow, query(**arguments), cursor)
+    return {"items": [present(item) for item in items] if present else list(items), "next_cursor": next_cursor}

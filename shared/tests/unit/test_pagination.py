@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from crm_shared.errors import ValidationFailed
-from crm_shared.pagination import decode_cursor, encode_cursor, page
+from crm_shared.pagination import decode_cursor, encode_cursor, keyset_list, page
 
 MOMENT = datetime(2026, 11, 22, 10, 15, tzinfo=timezone.utc)
 
@@ -54,3 +54,18 @@ def test_a_page_cuts_the_extra_row_and_points_past_its_last_item() -> None:
     assert items == ["a", "b"] and decode_cursor(cursor, (str,)) == ["b"]
     assert page(["a", "b"], 2, lambda item: [item]) == (["a", "b"], None)
     assert page([], 2, lambda item: [item]) == ([], None)
+
+
+def test_a_keyset_list_builds_its_query_from_the_arguments_and_cuts_the_page_after_the_cursor() -> None:
+    seen: list[tuple[object, dict[str, object], str | None]] = []
+
+    def lister(uow: object, query: dict[str, object], cursor: str | None) -> tuple[list[int], str | None]:
+        seen.append((uow, query, cursor))
+        return [1, 2], "next"
+
+    arguments = {"limit": 2, "cursor": "abc", "owner": "u1"}
+    body = keyset_list(lister, "uow", dict, arguments, present=lambda item: {"n": item})
+    assert body == {"items": [{"n": 1}, {"n": 2}], "next_cursor": "next"}
+    assert seen == [("uow", {"limit": 2, "owner": "u1"}, "abc")]
+    assert arguments["cursor"] == "abc", "the request's arguments are left as they were"
+    assert keyset_list(lambda uow, query, cursor: ([], None), None, dict, {}) == {"items": [], "next_cursor": None}

@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from crm_shared.auth import bearer_token
+from crm_shared.pagination import keyset_list
 from crm_shared.preconditions import etag, matches
 from crm_shared.schemas import page_schema
 from crm_shared.service_app import service_context, uow
@@ -33,19 +34,13 @@ def _users() -> UserDirectory:
     return service_context(DealsContext).users_for(bearer_token())
 
 
-def _query(args: dict[str, Any]) -> DealQuery:
-    return DealQuery(**args)
-
-
 @blp.route("")
 class Deals(MethodView):
     @blp.arguments(schemas.DealListArgsSchema, location="query")
     @blp.response(200, page_schema(schemas.DealOutSchema))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List visible deals by status, process, stage, owner, linked contact and close dates; keyset pages."""
-        cursor = args.pop("cursor", None)
-        items, next_cursor = use_cases.list_deals(uow(), _query(args), cursor)
-        return {"items": [item.state() for item in items], "next_cursor": next_cursor}
+        return keyset_list(use_cases.list_deals, uow(), DealQuery, args, Deal.state)
 
     @blp.arguments(schemas.DealInSchema)
     @blp.response(201, schemas.DealOutSchema)
@@ -63,7 +58,7 @@ class Summary(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Count and total value per stage of a process (the default one unless named)."""
         process_id = args.pop("process_id", None)
-        return summary(uow(), process_id, _query(args))
+        return summary(uow(), process_id, DealQuery(**args))
 
 
 @blp.route("/<uuid:deal_id>")

@@ -8,6 +8,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from crm_shared.pagination import keyset_list
 from crm_shared.preconditions import etag
 from crm_shared.service_app import uow
 
@@ -33,9 +34,7 @@ class Entries(MethodView):
     @blp.response(200, schemas.EntryPageSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List the entries about contacts the caller sees, newest first; keyset pages."""
-        cursor = args.pop("cursor", None)
-        items, next_cursor = log.list_entries(uow(), EntryQuery(**args), cursor)
-        return {"items": [item.state() for item in items], "next_cursor": next_cursor}
+        return keyset_list(log.list_entries, uow(), EntryQuery, args, LoggedEntry.state)
 
     @blp.arguments(schemas.LogInSchema)
     @blp.response(201, schemas.EntryItemsSchema)

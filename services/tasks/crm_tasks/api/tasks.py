@@ -7,6 +7,7 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from crm_shared.pagination import keyset_list
 from crm_shared.preconditions import etag, matches
 from crm_shared.service_app import uow
 
@@ -30,9 +31,7 @@ class Tasks(MethodView):
     @blp.response(200, schemas.TaskPageSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List the tasks the caller may see (each as the sharing rule shows it), newest first; keyset pages."""
-        cursor = args.pop("cursor", None)
-        items, next_cursor = use_cases.list_tasks(uow(), TaskQuery(**args), cursor)
-        return {"items": items, "next_cursor": next_cursor}
+        return keyset_list(use_cases.list_tasks, uow(), TaskQuery, args)
 
     @blp.arguments(schemas.TaskInSchema)
     @blp.response(201, schemas.TaskOutSchema)
