@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from kombu import Connection, Consumer, Message, Producer
 from sqlalchemy.engine import Engine
 
-from crm_shared import inbox, logs, metrics, tracing
+from crm_shared import dead_letters, inbox, logs, metrics, tracing
 from crm_shared.envelope import CloudEvent, InvalidEvent, parse
+from crm_shared.erasure import ANONYMIZED
 from crm_shared.topology import ConsumerQueue, declare_all, default_exchange
 from crm_shared.types import utcnow
 from crm_shared.unit_of_work import Transaction, bind
@@ -86,6 +87,7 @@ class EventConsumer:
         self._multiple_ack = False
         self._holding_unacked = False
         self._channel: Any = None
+        self._broker: Connection | None = None
         self._next_depth_check = 0.0
         #: set while the consumer holds its broker channel and consumes (readiness)
         self.consuming = threading.Event()
@@ -124,7 +126,7 @@ class EventConsumer:
                 on_message=self._on_message,
                 prefetch_count=self.settings.prefetch,
             )
-            self._channel = channel
+            self._channel, self._broker = channel, connection
             with consumer:
                 log.info("consuming", extra={"queue": self.queue.name})
                 self.consuming.set()
@@ -132,7 +134,7 @@ class EventConsumer:
                     self._drain(connection, stop)
                 finally:
                     self.consuming.clear()
-                    self._channel = None
+                    self._channel = self._broker = None
 
     def _check_depths(self) -> None:
         """Read the queue's and its dead letters' depths from passive declares (every few seconds)."""
@@ -195,6 +197,7 @@ class EventConsumer:
             return
         self._observe(batch, fresh, started, started_ns)
         self._ack(batch)
+        self._redact_dead_letters([delivery.event for delivery in batch])
 
     def _process_single(self, delivery: _Delivery, stop: threading.Event) -> None:
         event = delivery.event
@@ -220,6 +223,7 @@ class EventConsumer:
                     # acknowledged on its own: a cumulative ack could cover an earlier event of
                     # the batch that was left unacknowledged
                     delivery.message.ack()
+                    self._redact_dead_letters([event])
                     return
 
     def _observe(self, batch: list[_Delivery], fresh: set[str], started: float, started_ns: int) -> None:
@@ -287,6 +291,23 @@ class EventConsumer:
             return
         for delivery in batch:
             delivery.message.ack()
+
+    def _redact_dead_letters(self, events: Sequence[CloudEvent]) -> None:
+        """Once an erasure event is handled, take its subject's values out of this queue's dead letters.
+
+        A letter naming the subject was dead-lettered before the erasure reached this consumer (it
+        handles its queue in order). A repeat of the erasure redacts again, which finds nothing new;
+        a failure is logged and left to `crm-dead-letters redact`, never holding back the queue.
+        """
+        erased = [event.subject for event in events if event.type.rpartition(".")[2] == ANONYMIZED and event.subject]
+        if not erased or self._broker is None:
+            return
+        for subject in dict.fromkeys(erased):
+            try:
+                dead_letters.redact_naming(self._broker, self.queue, subject)
+            except Exception:
+                log.warning("could not redact the dead letters naming an erased subject", exc_info=True,
+                            extra={"queue": self.queue.dead_letter_name, "subject": subject})
 
     def _dead_letter(self, message: Message, error: BaseException, delivery: _Delivery | None = None) -> None:
         assert self._producer is not None

@@ -54,6 +54,8 @@ CONSUMER_DUPLICATES = Counter("crm_consumer_duplicates", "Deliveries of events a
 CONSUMER_RETRIED = Counter("crm_consumer_retried", "Retries of an event that failed to process.", ["queue"])
 CONSUMER_DEAD_LETTERED = Counter("crm_consumer_dead_lettered", "Messages a consumer sent to its dead-letter queue.",
                                  ["queue"])
+DEAD_LETTERS_REDACTED = Counter("crm_dead_letters_redacted", "Dead letters whose erased subject's values were taken out.",
+                                ["queue"])
 CONSUMER_HANDLING = Histogram("crm_consumer_handling_seconds", "Time to handle and commit one batch of events.",
                               ["queue"], buckets=_LATENCY)
 CONSUMER_LAG = Histogram("crm_consumer_lag_seconds", "From an event's time to the commit of its effect.",

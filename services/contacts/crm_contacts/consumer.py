@@ -8,6 +8,7 @@ from crm_shared.config import Settings
 from crm_shared.consumer_wiring import consume_until_stopped, wire_consumer
 from crm_shared.copies import is_newer
 from crm_shared.envelope import CloudEvent, InvalidEvent
+from crm_shared.erasure import ANONYMIZED
 from crm_shared.process import stop_on_signals
 from crm_shared.unit_of_work import bind
 
@@ -17,10 +18,17 @@ from crm_contacts.domain.links import links_of
 from crm_contacts.import_worker import importing
 from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
 
+PERSON_ERASED = f"crm.person.{ANONYMIZED}"
+
 
 def handle_events(uow: ContactsUnitOfWork, events: Sequence[CloudEvent]) -> None:
-    """Apply each event's current links in the consumer's transaction, ignoring stale ones."""
+    """Apply each event's current links in the consumer's transaction, ignoring stale ones.
+
+    A person's own erasure event links nothing: it is here for the kit to redact the dead letters
+    naming the person."""
     for event in events:
+        if event.type == PERSON_ERASED:
+            continue
         try:
             object_type, object_id, current = links_of(event.data)
         except (KeyError, TypeError, ValueError) as exc:

@@ -1,6 +1,7 @@
 """The consumer commits before it acks, applies each event once, and dead-letters poison."""
 from __future__ import annotations
 
+import json
 import threading
 from datetime import datetime, timezone
 from typing import Iterator, Sequence
@@ -9,9 +10,10 @@ import pytest
 import sqlalchemy as sa
 from kombu import Connection, Exchange, Producer
 
-from crm_shared import db
+from crm_shared import db, metrics
 from crm_shared.consumer import ConsumerSettings, EventConsumer
 from crm_shared.envelope import Actor, CloudEvent, InvalidEvent, wrap
+from crm_shared.erasure import REDACTED
 from crm_shared.events import ObjectChanged
 from crm_shared.inbox import inbox_table
 from crm_shared.publisher import ConfirmingPublisher, OutgoingMessage
@@ -128,3 +130,46 @@ def _dead_count(amqp_url: str) -> int:
     with Connection(amqp_url) as conn:
         _name, messages, _consumers = AUDIT.dead_letter_queue()(conn.default_channel).queue_declare(passive=True)
         return messages
+
+
+def _peek_dead_letters(amqp_url: str) -> list[dict]:
+    """Read the dead letters without taking them (unacknowledged, they return on close)."""
+    with Connection(amqp_url) as conn:
+        channel = conn.channel()
+        queue = AUDIT.dead_letter_queue()(channel)
+        found = []
+        while (message := queue.get(no_ack=False)) is not None:
+            found.append({"body": json.loads(message.body), "headers": dict(message.headers or {})})
+        channel.close()
+        return found
+
+
+def test_an_erasure_takes_its_subjects_values_out_of_the_dead_letters(running: tuple[sa.Engine, str]) -> None:
+    engine, amqp_url = running
+    erased, other = "p-50", "p-61"
+    publisher = ConfirmingPublisher(lambda: Connection(amqp_url))
+    publisher.publish_batch([event(50, "explode"), event(61, "explode")])
+    wait_until(lambda: _dead_count(amqp_url) == 2, timeout=20)
+
+    redacted_so_far = metrics.DEAD_LETTERS_REDACTED.labels(AUDIT.name)._value.get()
+    publisher.publish_batch([event(50, "anonymized")])
+    # counted once the redaction is done (peeking meanwhile would hold the letters from it)
+    wait_until(lambda: metrics.DEAD_LETTERS_REDACTED.labels(AUDIT.name)._value.get() > redacted_so_far, timeout=20)
+
+    letters = {letter["body"]["subject"]: letter for letter in _peek_dead_letters(amqp_url)}
+    assert set(letters) == {erased, other}, "a redacted letter replaces its original; none is lost"
+    redacted, untouched = letters[erased], letters[other]
+    assert redacted["body"]["data"] == REDACTED and redacted["body"]["type"] == "crm.person.explode"
+    assert redacted["headers"]["x-error"] == f"RuntimeError: {REDACTED}"
+    assert redacted["headers"]["x-original-routing-key"] == "crm.person.explode"
+    assert untouched["body"]["data"]["object_name"] == "P" and "x-redacted" not in untouched["headers"]
+
+    # by hand (crm-dead-letters redact), again: the redacted letter is not redacted twice
+    from crm_shared.config import Settings
+    from crm_shared.dead_letters import redact
+
+    settings = Settings.from_env("audit", {"CRM_BROKER_URL": amqp_url})
+    assert redact(settings, "audit", erased) == 0
+    assert redact(settings, "audit", other) == 1
+    assert all(letter["body"]["data"] == REDACTED for letter in _peek_dead_letters(amqp_url))
+    assert count(engine) == 1, "the erasure itself was applied"

@@ -9,6 +9,7 @@ from crm_shared.envelope import Actor, CloudEvent, wrap
 from crm_shared.events import ObjectChanged
 
 from crm_contacts.consumer import handle_events
+from crm_contacts.declaration import SERVICE
 from crm_contacts.service_layer.unit_of_work import ContactsUnitOfWork
 
 ContactsApi = Any
@@ -81,3 +82,18 @@ def test_a_deleted_deal_releases_its_links_though_its_event_keeps_the_version_of
     assert contacts.call("GET", f"/persons/{person['id']}/links").get_json()["items"] == []
     apply(contacts, deal_event(deal_id, 2, [{"type": "person", "id": person["id"]}]))  # redelivered: stale
     assert contacts.call("DELETE", f"/persons/{person['id']}").status_code == 204
+
+
+def test_a_persons_own_erasure_reaches_the_contacts_consumer_and_links_nothing(contacts: ContactsApi) -> None:
+    person = contacts.create("/persons", last_name="Nová")
+    deal_id = str(uuid.uuid4())
+    apply(contacts, deal_event(deal_id, 1, [{"type": "person", "id": person["id"]}]))
+    erasure = wrap(ObjectChanged("person", person["id"], "", f"/api/v1/persons/{person['id']}", "anonymized", 2,
+                                 state={"id": person["id"], "links": []}),
+                   service="contacts", actor=Actor("u", "U"), correlation_id="c", time=datetime.now(timezone.utc))
+    assert erasure.type in SERVICE.queue.bindings  # bound for its dead letters' redaction (crm_shared.dead_letters)
+    apply(contacts, erasure)
+    with ContactsUnitOfWork(contacts.engine) as uow:
+        assert uow.links.applied_sequence("person", person["id"]) is None, "no links are recorded for it"
+    refused = contacts.call("DELETE", f"/persons/{person['id']}")
+    assert [link["id"] for link in refused.get_json()["links"]] == [deal_id], "the deal's link stands"
