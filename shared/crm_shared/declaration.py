@@ -89,6 +89,9 @@ class ServiceDeclaration:
     - `public_routes`: those of `routes` the gateway passes on without a token (the service
       itself decides who may read them, e.g. a secret URL); a longer path such as
       `counters/stream` opens only the paths starting with it
+    - `streams`: those of `public_routes` that hold their connection open (server-sent events);
+      in a cluster the Ingress sends them to the service itself, so that an open stream holds no
+      gateway thread (the service checks the stream's token or ticket either way)
     - `calls`: the services whose APIs this one calls directly, not through the gateway (the
       audit service restores a record through its owner's API); the cluster lets it reach them
     """
@@ -101,9 +104,16 @@ class ServiceDeclaration:
     queue: ConsumerQueue | None = None
     routes: tuple[str, ...] = ()
     public_routes: tuple[str, ...] = ()
+    streams: tuple[str, ...] = ()
     module: str = ""
     threads: int = 4
     calls: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unchecked = [stream for stream in self.streams if stream not in self.public_routes]
+        if unchecked:
+            raise ValueError(f"{self.name}: streams {unchecked} are not among its public routes: "
+                             "a stream reached past the gateway must check its caller itself")
 
     @property
     def package(self) -> str:

@@ -9,7 +9,7 @@ import jsonschema
 import kubernetes_validate
 import pytest
 
-from crm_shared.declaration import installed
+from crm_shared.declaration import declared, installed
 from crm_suite.deploy.tools import KEDA_KINDS, KUSTOMIZE, OVERLAYS, ROOT, built, containers, keda_schema, tool
 
 KUBERNETES_VERSION = "1.37.0"
@@ -101,10 +101,28 @@ def _allowed_sources(policies: dict[str, dict[str, Any]], pod_labels: dict[str, 
     return rules
 
 
+def test_the_ingress_sends_each_declared_stream_to_its_service_and_everything_else_to_the_gateway() -> None:
+    (ingress,) = _of("production", "Ingress").values()
+    routes = {(path["path"], path["pathType"]): path["backend"]["service"]["name"]
+              for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]}
+    streams = {(f"/api/v1/{stream}", "Exact"): service.name for service in installed() for stream in service.streams}
+    assert streams == {("/api/v1/counters/stream", "Exact"): "counters", ("/api/v1/audit/stream", "Exact"): "audit"}
+    assert routes == {**streams, ("/", "Prefix"): "gateway"}
+    assert ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-buffering"] == "off"
+
+
+def test_a_stream_must_be_a_public_route_which_its_service_checks_itself() -> None:
+    from crm_shared.declaration import ServiceDeclaration
+
+    with pytest.raises(ValueError, match="not among its public routes"):
+        ServiceDeclaration(name="notes", port=8099, routes=("notes",), streams=("notes/stream",))
+
+
 def test_only_the_gateway_is_reachable_from_outside_and_services_only_from_the_gateway_and_declared_callers(
 ) -> None:
     policies = _of("production", "NetworkPolicy")
     prometheus = {"app.kubernetes.io/name": "prometheus"}
+    ingress_controller = {"app.kubernetes.io/name": "ingress-nginx"}
     callers = {service: {caller.name for caller in installed() if service in caller.calls}
                for service in {declaration.name for declaration in installed()}}
     for name, deployment in _of("production", "Deployment").items():
@@ -116,8 +134,10 @@ def test_only_the_gateway_is_reachable_from_outside_and_services_only_from_the_g
             continue
         assert None not in sources, f"{name} accepts traffic from anywhere"
         peers = [peer["podSelector"]["matchLabels"] for rule in sources if rule for peer in rule]
+        service = labels["app.kubernetes.io/name"]
         allowed = [{"app.kubernetes.io/name": "gateway"}, prometheus,
-                   *({"app.kubernetes.io/name": caller} for caller in callers.get(labels["app.kubernetes.io/name"], ()))]
+                   *({"app.kubernetes.io/name": caller} for caller in callers.get(service, ())),
+                   *([ingress_controller] if declared(service) and declared(service).streams else [])]
         assert all(peer in allowed for peer in peers), (name, peers)
         if labels["app.kubernetes.io/component"] != "api":
             assert all(peer == prometheus for peer in peers), f"{name} takes requests"

@@ -6,5 +6,5 @@ from crm_shared.topology import AUDIT
 # browser's EventSource sends no Authorization header, so the live tail takes a ticket instead and
 # checks it (or the header) itself
 SERVICE = ServiceDeclaration(name="audit", port=8084, queue=AUDIT, routes=("audit",),
-                             public_routes=("audit/stream",),
+                             public_routes=("audit/stream",), streams=("audit/stream",),
                              calls=("contacts", "deals", "tasks", "interactions"))

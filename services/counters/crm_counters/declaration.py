@@ -11,4 +11,5 @@ SERVICE = ServiceDeclaration(
     # a browser's EventSource sends no Authorization header: the stream takes a ticket instead, and
     # checks it (or the header) itself
     public_routes=("counters/stream",),
+    streams=("counters/stream",),
 )

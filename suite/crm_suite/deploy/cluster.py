@@ -14,6 +14,9 @@ AMQP_PORT = 5672
 SUITE = {"app.kubernetes.io/part-of": PART_OF}
 #: where Prometheus scrapes from: pods so labelled, in any namespace
 PROMETHEUS = {"namespaceSelector": {}, "podSelector": {"matchLabels": {"app.kubernetes.io/name": "prometheus"}}}
+#: the Ingress controller's pods (ingress-nginx labels them so), in any namespace: they open the streams
+INGRESS_CONTROLLER = {"namespaceSelector": {}, "podSelector": {"matchLabels": {"app.kubernetes.io/name": "ingress-nginx"}}}
+API_PREFIX = "/api/v1/"
 
 
 def shared(services: list[ServiceDeclaration]) -> list[dict[str, Any]]:
@@ -24,13 +27,25 @@ def shared(services: list[ServiceDeclaration]) -> list[dict[str, Any]]:
         # KEDA reads the queue lengths with the broker URL of the operator's Secret (key KEDA_RABBITMQ_HOST)
         {"apiVersion": "keda.sh/v1alpha1", "kind": "TriggerAuthentication", "metadata": {"name": "crm-broker"},
          "spec": {"secretTargetRef": [{"parameter": "host", "name": SECRET, "key": "KEDA_RABBITMQ_HOST"}]}},
-        # the audit and counters streams are server-sent events: no buffering, long reads (ingress-nginx)
-        {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "crm", "labels": SUITE, "annotations": {
-            "nginx.ingress.kubernetes.io/proxy-buffering": "off", "nginx.ingress.kubernetes.io/proxy-read-timeout": "3600"}},
-         "spec": {"rules": [{"http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {
-             "service": {"name": "gateway", "port": {"name": "http"}}}}]}}]}},
+        ingress(services),
         *policies(services),
     ]
+
+
+def ingress(services: list[ServiceDeclaration]) -> dict[str, Any]:
+    """Return the way in: every path to the gateway but the declared streams, which go to their service.
+
+    A stream is a server-sent event stream held open for minutes; through the gateway it would hold
+    one of its threads all that while. The service checks the stream's token or ticket itself.
+    Streams are not buffered and may stay quiet a long time (ingress-nginx annotations).
+    """
+    streams = [{"path": f"{API_PREFIX}{stream}", "pathType": "Exact", "backend": {
+        "service": {"name": service.name, "port": {"name": "http"}}}}
+        for service in services for stream in service.streams]
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "crm", "labels": SUITE, "annotations": {
+        "nginx.ingress.kubernetes.io/proxy-buffering": "off", "nginx.ingress.kubernetes.io/proxy-read-timeout": "3600"}},
+        "spec": {"rules": [{"http": {"paths": [*streams, {"path": "/", "pathType": "Prefix", "backend": {
+            "service": {"name": "gateway", "port": {"name": "http"}}}}]}}]}}
 
 
 def policies(services: list[ServiceDeclaration]) -> list[dict[str, Any]]:
@@ -48,11 +63,13 @@ def policies(services: list[ServiceDeclaration]) -> list[dict[str, Any]]:
                 ingress=[{"ports": [{"port": gateway.port, "protocol": "TCP"}]}],
                 egress=[{"to": [_pods(service.name)], "ports": [{"port": service.port, "protocol": "TCP"}]}
                         for service in apis]),
-        # services answer the gateway (and Prometheus, and the services that call them directly) and ask
-        # the gateway about tokens and users (and call the services they declare)
+        # services answer the gateway (and Prometheus, and the services that call them directly, and the
+        # Ingress controller those with streams) and ask the gateway about tokens and users (and call
+        # the services they declare)
         *[_policy(f"{service.name}-from-gateway", {"app.kubernetes.io/name": service.name},
                   ingress=[{"from": [_pods(gateway.name), *[_pods(caller.name) for caller in apis
-                                                            if service.name in caller.calls]],
+                                                            if service.name in caller.calls],
+                                     *([INGRESS_CONTROLLER] if service.streams else [])],
                             "ports": [{"port": service.port, "protocol": "TCP"}]},
                            _scrape(service.port)],
                   egress=[{"to": [_pods(called.name)], "ports": [{"port": called.port, "protocol": "TCP"}]}
