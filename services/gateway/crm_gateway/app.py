@@ -58,5 +58,5 @@ def create_app(settings: Settings | None = None, *, passwords: Passwords | None 
     register_jwks(app, key)
     routes = RouteTable.from_environ(settings.extra)
     register_proxy(app, Proxy(routes, pool_size=config.threads, connect_timeout=config.connect_timeout,
-                              read_timeout=config.read_timeout))
+                              read_timeout=config.read_timeout, max_streams=config.max_streams))
     return app

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 from contextlib import contextmanager
 from http.client import HTTPConnection, HTTPException, HTTPResponse
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import quote
 
 from flask import Request, Response, g
@@ -14,7 +15,8 @@ from crm_shared import tracing
 from crm_shared.web import ROUTE_LABEL
 from crm_shared.problems import BadGateway, GatewayTimeout, NotFound, ServiceUnavailable
 
-from crm_gateway.routes import API_PREFIX, RouteTable
+from crm_gateway.routes import API_PREFIX, STREAM_PATHS, RouteTable
+from crm_gateway.stream_slots import StreamSlots
 from crm_gateway.upstream import Body, Upstream
 
 log = logging.getLogger(__name__)
@@ -43,9 +45,13 @@ class Proxy:
     """Send a request on to the service owning its path; map transport failures to problems."""
 
     def __init__(
-        self, routes: RouteTable, *, pool_size: int, connect_timeout: float, read_timeout: float
+        self, routes: RouteTable, *, pool_size: int, connect_timeout: float, read_timeout: float,
+        max_streams: int | None = None, stream_paths: frozenset[str] = STREAM_PATHS,
     ) -> None:
         self.routes = routes
+        #: the declared streams (server-sent events) hold a thread each: at most this many at once
+        self.stream_slots = StreamSlots(pool_size // 2 if max_streams is None else max_streams)
+        self.stream_paths = stream_paths
         self.upstreams = {
             name: Upstream(name, url, pool_size=pool_size, connect_timeout=connect_timeout,
                            read_timeout=read_timeout)
@@ -62,32 +68,68 @@ class Proxy:
         segment, _, rest = request.path[len(API_PREFIX):].partition("/")
         g.setdefault(ROUTE_LABEL, f"{API_PREFIX}{segment}" + ("/<path>" if rest else ""))
         body, headers = _outgoing(request, request_id)
-        if not tracing.enabled():
-            return self._send(upstream, request, request_id, body, headers)
-        with tracing.tracer().start_as_current_span(
-            f"{request.method} {upstream.name}", kind=tracing.SpanKind.CLIENT,
-            attributes={"http.request.method": request.method, "server.address": upstream.name},
-        ) as span:
-            tracing.inject(headers)
-            response = self._send(upstream, request, request_id, body, headers)
-            span.set_attribute("http.response.status_code", response.status_code)
-            return response
+        ended = self._stream_slot(request)
+        try:
+            if not tracing.enabled():
+                return self._send(upstream, request, request_id, body, headers, ended)
+            with tracing.tracer().start_as_current_span(
+                f"{request.method} {upstream.name}", kind=tracing.SpanKind.CLIENT,
+                attributes={"http.request.method": request.method, "server.address": upstream.name},
+            ) as span:
+                tracing.inject(headers)
+                response = self._send(upstream, request, request_id, body, headers, ended)
+                span.set_attribute("http.response.status_code", response.status_code)
+                return response
+        except BaseException:
+            ended()
+            raise
+
+    def _stream_slot(self, request: Request) -> Callable[[], None]:
+        """Take a slot if the request opens a declared stream (503 when none is free); return what frees it."""
+        if request.path not in self.stream_paths:
+            return _nothing
+        if not self.stream_slots.take():
+            log.warning("refused a stream: the gateway holds as many as it may",
+                        extra={"path": request.path, "streams": self.stream_slots.open})
+            raise ServiceUnavailable(
+                "The gateway holds as many open streams as it may; retry shortly (or open the stream on its service).",
+                headers={"Retry-After": "5"})
+        return _once(self.stream_slots.give_back)
 
     @staticmethod
-    def _send(upstream: Upstream, request: Request, request_id: str, body: Body, headers: dict[str, str]) -> Response:
+    def _send(upstream: Upstream, request: Request, request_id: str, body: Body, headers: dict[str, str],
+              ended: Callable[[], None]) -> Response:
         with _transport_problems(upstream.name, request_id):
             target = upstream.prefix + _target(request)
             connection, answer = upstream.send(request.method, target, body, headers)
-            return _response(upstream, connection, answer)
+            return _response(upstream, connection, answer, ended)
+
+
+def _nothing() -> None:
+    return None
+
+
+def _once(action: Callable[[], None]) -> Callable[[], None]:
+    """Return `action` made to run once only, however often it is called."""
+    done = threading.Event()
+
+    def run() -> None:
+        if not done.is_set():
+            done.set()
+            action()
+
+    return run
 
 
 class UpstreamBody:
     """An upstream answer's body, passed on as it arrives; closing it frees the connection."""
 
-    def __init__(self, upstream: Upstream, connection: HTTPConnection, answer: HTTPResponse) -> None:
+    def __init__(self, upstream: Upstream, connection: HTTPConnection, answer: HTTPResponse,
+                 ended: Callable[[], None] = _nothing) -> None:
         self._upstream = upstream
         self._connection = connection
         self._answer = answer
+        self._ended = ended
 
     def __iter__(self) -> Iterator[bytes]:
         # read1 returns what has arrived instead of waiting for a full chunk, so slow
@@ -96,8 +138,11 @@ class UpstreamBody:
             yield chunk
 
     def close(self) -> None:
-        """Keep the connection if the body was read to its end, close it otherwise."""
-        self._upstream.release(self._connection, self._answer)
+        """Keep the connection if the body was read to its end, close it otherwise (and free its stream slot)."""
+        try:
+            self._upstream.release(self._connection, self._answer)
+        finally:
+            self._ended()
 
 
 @contextmanager
@@ -144,11 +189,13 @@ def _outgoing(request: Request, request_id: str) -> tuple[Body, dict[str, str]]:
     return None, headers
 
 
-def _response(upstream: Upstream, connection: HTTPConnection, answer: HTTPResponse) -> Response:
+def _response(upstream: Upstream, connection: HTTPConnection, answer: HTTPResponse,
+              ended: Callable[[], None] = _nothing) -> Response:
     if answer.length is not None and answer.length <= CHUNK_SIZE:
         body: object = [upstream.read_all(connection, answer)]
+        ended()  # a short answer (a refusal) holds nothing once read
     else:
-        body = UpstreamBody(upstream, connection, answer)
+        body = UpstreamBody(upstream, connection, answer, ended)
     response = Response(body, status=answer.status, headers=_passed_headers(answer),
                         direct_passthrough=True)
     if answer.getheader("Content-Type") is None:

@@ -39,7 +39,7 @@ class Upstream:
         if path.endswith("/big"):
             return Response(iter([BIG[i:i + 100_000] for i in range(0, len(BIG), 100_000)]),
                             mimetype="application/octet-stream")
-        if path.endswith("/trickle"):
+        if path.endswith("/trickle") or path == "/api/v1/audit/stream":
             return Response(self.trickle(), mimetype="text/event-stream")
         if request.headers.get("If-None-Match") == '"v1"':
             return Response(status=304, headers={"ETag": '"v1"'})
@@ -235,3 +235,45 @@ def test_a_service_slower_than_the_timeout_is_a_504_problem(gateway: FlaskClient
     response = gateway.get("/api/v1/tasks/slow", headers=auth)
     assert response.status_code == 504 and response.mimetype == PROBLEM
     assert time.monotonic() - started < 2.5
+
+
+def test_streams_hold_at_most_their_share_of_the_threads_and_every_other_call_still_gets_one(
+    make_app: Callable[..., Flask], upstream: Upstream
+) -> None:
+    gateway = make_app(CRM_AUDIT_URL=upstream.url, CRM_CONTACTS_URL=upstream.url, CRM_WEB_THREADS="4").test_client()
+    token = gateway.post("/api/v1/auth/token", json={"username": "admin", "password": "admin-secret-1"})
+    auth = {"Authorization": f"Bearer {token.get_json()['access_token']}"}
+    opened = [gateway.get("/api/v1/audit/stream?ticket=t", buffered=False) for _ in range(2)]
+    assert [next(iter(stream.response)) for stream in opened] == [b"data: first\n\n"] * 2  # half of 4 threads
+
+    refused = gateway.get("/api/v1/audit/stream?ticket=t")
+    assert (refused.status_code, refused.mimetype, refused.headers["Retry-After"]) == (503, PROBLEM, "5")
+    assert "open streams" in refused.get_json()["detail"]
+    assert gateway.get("/api/v1/persons", headers=auth).status_code == 201, "other calls still pass"
+    assert gateway.get("/api/v1/audit/trickle", headers=auth, buffered=False).status_code == 200, \
+        "only the declared streams count"
+
+    opened.pop().close()  # a stream that ends gives its thread back
+    again = gateway.get("/api/v1/audit/stream?ticket=t", buffered=False)
+    assert again.status_code == 200
+    again.close()
+    opened[0].close()
+
+
+def test_a_stream_refused_by_its_service_or_unreachable_gives_its_slot_back(
+    make_app: Callable[..., Flask], refusing_port: int
+) -> None:
+    gateway = make_app(CRM_AUDIT_URL=f"http://127.0.0.1:{refusing_port}", CRM_WEB_THREADS="2").test_client()
+    for _ in range(3):  # one slot: each failure must free it for the next
+        assert gateway.get("/api/v1/audit/stream?ticket=t").status_code == 503
+    assert gateway.get("/api/v1/audit/stream?ticket=t").get_json()["detail"] == "The service audit is unavailable."
+
+
+def test_how_many_streams_a_gateway_worker_may_hold() -> None:
+    from crm_gateway.stream_slots import stream_limit
+
+    assert [stream_limit(threads, None) for threads in (1, 2, 16)] == [0, 1, 8]
+    assert stream_limit(16, "12") == 12 and stream_limit(16, "0") == 0
+    for wrong in ("16", "-1"):
+        with pytest.raises(ValueError, match="CRM_GATEWAY_MAX_STREAMS"):
+            stream_limit(16, wrong)
