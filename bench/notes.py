@@ -85,7 +85,8 @@ def push_note(results: PushResults) -> str:
             f"push showing it. Missing: counters {mine.missing}, bare {bare.missing}; opening the streams took "
             f"{mine.connect_seconds:.1f} s (counters, each stream's counts computed at connect) and "
             f"{bare.connect_seconds:.1f} s (bare). Through the gateway each stream would hold one gateway thread "
-            "(16 per worker by default), so 1,000 streams are measured on the service's own port.")
+            "(a worker passes on half its 16 at most), so 1,000 streams are measured on the service's own port, "
+            "where a cluster's Ingress sends them.")
 
 
 def audit_scale_note(results: AuditScaleResults) -> str:
