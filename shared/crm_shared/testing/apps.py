@@ -13,8 +13,8 @@ from crm_shared.auth import TokenVerifier
 from crm_shared.cli import migrations_location
 from crm_shared.config import Settings
 from crm_shared.declaration import ServiceDeclaration
-from crm_shared.migrations import upgrade
 from crm_shared.service_app import context_of
+from crm_shared.testing.templates import migrated
 
 AppFactory = Callable[..., Flask]
 
@@ -35,7 +35,7 @@ def migrated_app(
     settings = Settings.from_env(declaration.name, {
         "CRM_DATA_DIR": str(data_dir), "CRM_DATABASE_URL": database_url, **(env or {}),
     })
-    upgrade(settings.database_url, migrations_location(declaration), declaration.name)
+    migrated(settings.database_url, migrations_location(declaration), declaration.name)
     app = create_app(settings, verifier=verifier)
     try:
         yield app

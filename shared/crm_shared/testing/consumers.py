@@ -11,7 +11,7 @@ from kombu import Connection
 from crm_shared import db
 from crm_shared.config import Settings
 from crm_shared.consumer import ConsumerSettings
-from crm_shared.migrations import upgrade
+from crm_shared.testing.templates import migrated
 from crm_shared.publisher import ConfirmingPublisher
 from crm_shared.topology import declare_all
 
@@ -24,7 +24,7 @@ def consuming(service: str, build_consumer: BuildConsumer, migrations: str, *, a
               postgres_url: str) -> Iterator[tuple[sa.Engine, ConfirmingPublisher]]:
     """Migrate the service's database, declare the topology and run its consumer in a thread (quick
     retries); yield its engine and a publisher onto the bus; stop and close everything after."""
-    upgrade(postgres_url, migrations, service)
+    migrated(postgres_url, migrations, service)
     engine = db.create_engine(postgres_url)
     settings = Settings.from_env(service, {"CRM_BROKER_URL": amqp_url, "CRM_DATABASE_URL": postgres_url})
     consumer = build_consumer(settings, engine, ConsumerSettings(retry_delays=(0.01,)))
