@@ -17,13 +17,12 @@ from crm_audit.__main__ import MIGRATIONS
 from crm_audit.app import create_app
 from crm_audit.consumer import handle_events
 from crm_shared.unit_of_work import Transaction
-from crm_shared import db
 from crm_shared.auth import TokenVerifier
 from crm_shared.changes import Change
 from crm_shared.config import Settings
 from crm_shared.envelope import Actor, CloudEvent, wrap
 from crm_shared.events import ObjectChanged
-from crm_shared.testing.templates import migrated
+from crm_shared.testing.templates import migrated_engine
 
 T0 = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
 
@@ -62,10 +61,8 @@ def make_event() -> Callable[..., CloudEvent]:
 @pytest.fixture
 def audit_engine(any_database_url: str) -> Iterator[sa.Engine]:
     """An engine on a freshly migrated audit database, SQLite and PostgreSQL in turn."""
-    migrated(any_database_url, MIGRATIONS, "audit")
-    engine = db.create_engine(any_database_url)
-    yield engine
-    engine.dispose()
+    with migrated_engine(any_database_url, MIGRATIONS, "audit") as engine:
+        yield engine
 
 
 @pytest.fixture

@@ -11,10 +11,14 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
+import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from crm_shared import db
 from crm_shared.migrations import upgrade
 
 #: the migrated template file of each migrations folder
@@ -29,6 +33,17 @@ def migrated(database_url: str, script_location: str, service: str) -> None:
         _copy_sqlite(Path(parsed.database), database_url, script_location, service)
     else:
         upgrade(database_url, script_location, service)
+
+
+@contextmanager
+def migrated_engine(database_url: str, script_location: str, service: str) -> Iterator[sa.Engine]:
+    """Yield an engine on a test database brought to `service`'s newest schema (`migrated`); dispose it after."""
+    migrated(database_url, script_location, service)
+    engine = db.create_engine(database_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def _copy_sqlite(target: Path, database_url: str, script_location: str, service: str) -> None:

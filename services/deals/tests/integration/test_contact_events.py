@@ -9,8 +9,7 @@ from typing import Any, Iterator
 import pytest
 import sqlalchemy as sa
 
-from crm_shared import db
-from crm_shared.migrations import upgrade
+from crm_shared.testing.templates import migrated_engine
 from crm_shared.types import utcnow
 
 import crm_deals
@@ -28,10 +27,8 @@ MIGRATIONS = str(Path(crm_deals.__file__).parent / "migrations")
 
 @pytest.fixture
 def engine(any_database_url: str) -> Iterator[sa.Engine]:
-    upgrade(any_database_url, MIGRATIONS, "deals")
-    engine = db.create_engine(any_database_url)
-    yield engine
-    engine.dispose()
+    with migrated_engine(any_database_url, MIGRATIONS, "deals") as engine:
+        yield engine
 
 
 def add_deal(engine: sa.Engine, *links: Link) -> str:
