@@ -26,6 +26,11 @@ def declared_owners(services: Iterable[ServiceDeclaration]) -> dict[str, str]:
     return owners
 
 
+def stream_paths(services: Iterable[ServiceDeclaration]) -> dict[str, str]:
+    """Return the full path of each declared stream (`/api/v1/counters/stream`) and the service serving it."""
+    return {f"{API_PREFIX}{stream}": service.name for service in services for stream in service.streams}
+
+
 @lru_cache(maxsize=1)
 def owners() -> Mapping[str, str]:
     """Return the owners of the installed services' path segments."""

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import threading
 from contextlib import contextmanager
 from http.client import HTTPConnection, HTTPException, HTTPResponse
 from typing import Callable, Iterator
@@ -16,7 +15,7 @@ from crm_shared.web import ROUTE_LABEL
 from crm_shared.problems import BadGateway, GatewayTimeout, NotFound, ServiceUnavailable
 
 from crm_gateway.routes import API_PREFIX, STREAM_PATHS, RouteTable
-from crm_gateway.stream_slots import StreamSlots
+from crm_gateway.stream_slots import StreamSlots, stream_limit
 from crm_gateway.upstream import Body, Upstream
 
 log = logging.getLogger(__name__)
@@ -50,7 +49,7 @@ class Proxy:
     ) -> None:
         self.routes = routes
         #: the declared streams (server-sent events) hold a thread each: at most this many at once
-        self.stream_slots = StreamSlots(pool_size // 2 if max_streams is None else max_streams)
+        self.stream_slots = StreamSlots(stream_limit(pool_size, None) if max_streams is None else max_streams)
         self.stream_paths = stream_paths
         self.upstreams = {
             name: Upstream(name, url, pool_size=pool_size, connect_timeout=connect_timeout,
@@ -88,13 +87,14 @@ class Proxy:
         """Take a slot if the request opens a declared stream (503 when none is free); return what frees it."""
         if request.path not in self.stream_paths:
             return _nothing
-        if not self.stream_slots.take():
+        give_back = self.stream_slots.take()
+        if give_back is None:
             log.warning("refused a stream: the gateway holds as many as it may",
                         extra={"path": request.path, "streams": self.stream_slots.open})
             raise ServiceUnavailable(
                 "The gateway holds as many open streams as it may; retry shortly (or open the stream on its service).",
                 headers={"Retry-After": "5"})
-        return _once(self.stream_slots.give_back)
+        return give_back
 
     @staticmethod
     def _send(upstream: Upstream, request: Request, request_id: str, body: Body, headers: dict[str, str],
@@ -107,18 +107,6 @@ class Proxy:
 
 def _nothing() -> None:
     return None
-
-
-def _once(action: Callable[[], None]) -> Callable[[], None]:
-    """Return `action` made to run once only, however often it is called."""
-    done = threading.Event()
-
-    def run() -> None:
-        if not done.is_set():
-            done.set()
-            action()
-
-    return run
 
 
 class UpstreamBody:

@@ -5,7 +5,7 @@ from typing import Iterable, Mapping
 
 from crm_shared.config import service_url
 from crm_shared.declaration import ServiceDeclaration, installed
-from crm_shared.routes import API_PREFIX, declared_owners, owners
+from crm_shared.routes import API_PREFIX, declared_owners, owners, stream_paths
 from crm_shared.routes import owner_of as _owner_of
 
 __all__ = ["API_PREFIX", "OWNERS", "PUBLIC_PREFIXES", "STREAM_PATHS", "RouteTable", "declared_owners", "owner_of"]
@@ -28,7 +28,7 @@ OWNERS: Mapping[str, str] = owners()
 #: Paths the gateway passes on without a token: the owning service checks them itself.
 PUBLIC_PREFIXES: tuple[str, ...] = declared_public_prefixes(installed())
 #: The declared streams (server-sent events), each holding a gateway thread while open through it.
-STREAM_PATHS: frozenset[str] = frozenset(f"{API_PREFIX}{stream}" for service in installed() for stream in service.streams)
+STREAM_PATHS: frozenset[str] = frozenset(stream_paths(installed()))
 
 
 def owner_of(path: str) -> str | None:

@@ -8,6 +8,7 @@ cluster the Ingress sends the streams to their services directly and they never 
 from __future__ import annotations
 
 import threading
+from typing import Callable
 
 
 class StreamSlots:
@@ -25,18 +26,22 @@ class StreamSlots:
         """Return how many streams hold a slot now."""
         return self._open
 
-    def take(self) -> bool:
-        """Take a slot for a stream; False when all are taken (nothing is taken then)."""
+    def take(self) -> Callable[[], None] | None:
+        """Take a slot for a stream and return what frees it (once, however often it is called);
+        None when all are taken (nothing is taken then)."""
         with self._lock:
             if self._open >= self.limit:
-                return False
+                return None
             self._open += 1
-            return True
+        freed = threading.Event()
 
-    def give_back(self) -> None:
-        """Free the slot of a stream that ended."""
-        with self._lock:
-            self._open = max(self._open - 1, 0)
+        def give_back() -> None:
+            with self._lock:
+                if not freed.is_set():
+                    freed.set()
+                    self._open -= 1
+
+        return give_back
 
 
 def stream_limit(threads: int, configured: str | None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from crm_shared.declaration import ServiceDeclaration
+from crm_shared.routes import stream_paths
 
 from crm_suite.deploy import environment
 from crm_suite.deploy.kubernetes import CONFIG, PART_OF, SECRET
@@ -16,7 +17,6 @@ SUITE = {"app.kubernetes.io/part-of": PART_OF}
 PROMETHEUS = {"namespaceSelector": {}, "podSelector": {"matchLabels": {"app.kubernetes.io/name": "prometheus"}}}
 #: the Ingress controller's pods (ingress-nginx labels them so), in any namespace: they open the streams
 INGRESS_CONTROLLER = {"namespaceSelector": {}, "podSelector": {"matchLabels": {"app.kubernetes.io/name": "ingress-nginx"}}}
-API_PREFIX = "/api/v1/"
 
 
 def shared(services: list[ServiceDeclaration]) -> list[dict[str, Any]]:
@@ -39,9 +39,8 @@ def ingress(services: list[ServiceDeclaration]) -> dict[str, Any]:
     one of its threads all that while. The service checks the stream's token or ticket itself.
     Streams are not buffered and may stay quiet a long time (ingress-nginx annotations).
     """
-    streams = [{"path": f"{API_PREFIX}{stream}", "pathType": "Exact", "backend": {
-        "service": {"name": service.name, "port": {"name": "http"}}}}
-        for service in services for stream in service.streams]
+    streams = [{"path": path, "pathType": "Exact", "backend": {"service": {"name": service, "port": {"name": "http"}}}}
+               for path, service in stream_paths(services).items()]
     return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "crm", "labels": SUITE, "annotations": {
         "nginx.ingress.kubernetes.io/proxy-buffering": "off", "nginx.ingress.kubernetes.io/proxy-read-timeout": "3600"}},
         "spec": {"rules": [{"http": {"paths": [*streams, {"path": "/", "pathType": "Prefix", "backend": {
