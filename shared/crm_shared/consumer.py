@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from crm_shared import dead_letters, inbox, logs, metrics, tracing
 from crm_shared.envelope import CloudEvent, InvalidEvent, parse
-from crm_shared.erasure import ANONYMIZED
+from crm_shared.erasure import is_erasure
 from crm_shared.topology import ConsumerQueue, declare_all, default_exchange
 from crm_shared.types import utcnow
 from crm_shared.unit_of_work import Transaction, bind
@@ -299,7 +299,7 @@ class EventConsumer:
         handles its queue in order). A repeat of the erasure redacts again, which finds nothing new;
         a failure is logged and left to `crm-dead-letters redact`, never holding back the queue.
         """
-        erased = [event.subject for event in events if event.type.rpartition(".")[2] == ANONYMIZED and event.subject]
+        erased = [event.subject for event in events if is_erasure(event.type) and event.subject]
         if not erased or self._broker is None:
             return
         for subject in dict.fromkeys(erased):

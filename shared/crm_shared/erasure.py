@@ -18,6 +18,11 @@ REDACTED = "[redacted]"
 ANONYMIZED = "anonymized"
 
 
+def is_erasure(event_type: str) -> bool:
+    """Whether an event type (its routing key), `crm.<type>.anonymized`, is an erasure."""
+    return event_type.rpartition(".")[2] == ANONYMIZED
+
+
 def without_before_values(changes: Sequence[Change]) -> list[Change]:
     """Return an erasure's changes as its event may carry them: each `before` value that was set reads
     `[redacted]` (the field was erased), a null one stays null; the `after` values are the erased ones."""

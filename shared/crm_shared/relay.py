@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from crm_shared import metrics, outbox, tracing
-from crm_shared.erasure import ANONYMIZED
+from crm_shared.erasure import is_erasure
 from crm_shared.publisher import ConfirmingPublisher, OutgoingMessage, PublishFailed
 from crm_shared.types import UTCDateTime, utcnow
 from crm_shared.wakeup import Wakeup
@@ -186,7 +186,7 @@ def _erased_subjects(rows: list) -> list[str]:  # type: ignore[type-arg]
     """Return the subjects of the erasure events (`crm.<type>.anonymized`) among published rows."""
     subjects = []
     for row in rows:
-        if row.routing_key.rpartition(".")[2] == ANONYMIZED:
+        if is_erasure(row.routing_key):
             try:
                 subject = json.loads(row.body).get("subject")
             except (ValueError, AttributeError):
